@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Transmit: 802.1AE 10.5 secure frame generation on rte_mbuf bursts, in place. */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_mbuf.h>
+
+#include "iv.h"
+#include "macsec_dp.h"
+#include "mbuf_util.h"
+#include "pn.h"
+#include "sectag.h"
+
+#define CHUNK MACSEC_AEAD_MAX_BURST
+#define ETH_HDR 14u
+
+static inline bool is_vlan_tpid(uint16_t t)
+{
+	return t == 0x8100 || t == 0x88A8 || t == 0x9100;
+}
+
+/* Octets of 802.1Q/802.1ad tags (up to @p max tags) that stay in clear after DA/SA. */
+static inline uint32_t clear_tag_bytes(const uint8_t *f, uint32_t len, uint8_t max)
+{
+	uint32_t off = MACSEC_ETH_ADDRS_LEN;
+
+	for (uint8_t i = 0; i < max && off + 6 <= len && is_vlan_tpid(macsec_get_be16(f + off)); i++)
+		off += 4;
+	return off - MACSEC_ETH_ADDRS_LEN;
+}
+
+/* Per-frame state between the header pass and the crypto completion pass. */
+struct tx_frame {
+	uint8_t *start;      /* DA of the protected frame during crypto */
+	uint32_t ctb;        /* clear tag octets */
+	uint32_t user_len;   /* MSDU octets protected (EtherType onward) */
+	uint8_t tags[4 * MACSEC_MAX_CLEAR_TAGS];
+	uint8_t iv[MACSEC_IV_LEN];
+};
+
+/*
+ * Write SecTAG and set up the AEAD op for a frame at @p f (DA) of @p len octets,
+ * which has sectag_len octets of room before it and 16 after. The frame is laid
+ * out as [ctb spare][DA SA][SecTAG][data][ICV] so that the AAD is contiguous; the
+ * clear tags are put back in front of the SecTAG after crypto (tx_finish).
+ */
+static void tx_build(const struct macsec_secy *secy, const struct macsec_sa *sa, uint64_t pn,
+		     uint8_t *f, uint32_t len, uint32_t ctb, struct tx_frame *fr,
+		     struct macsec_aead_op *op)
+{
+	const struct macsec_secy_conf *c = &secy->conf;
+	uint32_t tl = secy->sectag_len;
+	uint32_t user_len = len - MACSEC_ETH_ADDRS_LEN - ctb;
+	uint8_t *start = f - tl + ctb;     /* where DA goes during crypto */
+	uint8_t *st = start + MACSEC_ETH_ADDRS_LEN;
+	uint8_t *data = st + tl;
+	struct macsec_sectag tag;
+
+	memcpy(fr->tags, f + MACSEC_ETH_ADDRS_LEN, ctb);
+	memmove(start, f, MACSEC_ETH_ADDRS_LEN);
+	tag.tci = (uint8_t)((c->include_sci ? MACSEC_TCI_SC : 0) | (c->use_es ? MACSEC_TCI_ES : 0) |
+			    (c->use_scb ? MACSEC_TCI_SCB : 0) |
+			    (c->encrypt ? MACSEC_TCI_E | MACSEC_TCI_C : 0));
+	tag.an = sa->an;
+	tag.pn = (uint32_t)pn;
+	tag.sci = c->sci;
+	macsec_sectag_encode(st, &tag, user_len);
+	if (secy->xpn)
+		macsec_iv_make_xpn(fr->iv, sa->ssci, pn, sa->salt);
+	else
+		macsec_iv_make(fr->iv, c->sci, (uint32_t)pn);
+	fr->start = start;
+	fr->ctb = ctb;
+	fr->user_len = user_len;
+	op->key = sa->key;
+	op->iv = fr->iv;
+	op->aad = start;
+	op->tag = data + user_len;
+	if (c->encrypt) {
+		/* 802.1AE 14.5/10.5.2: the first confidentiality_offset octets stay in clear. */
+		uint32_t off = RTE_MIN((uint32_t)c->confidentiality_offset, user_len);
+
+		op->aad_len = MACSEC_ETH_ADDRS_LEN + tl + off;
+		op->data = data + off;
+		op->data_len = user_len - off;
+	} else {
+		op->aad_len = MACSEC_ETH_ADDRS_LEN + tl + user_len;
+		op->data = data + user_len;
+		op->data_len = 0;
+	}
+}
+
+/* Put DA/SA and the clear tags back in front of the SecTAG. */
+static inline void tx_finish(struct tx_frame *fr)
+{
+	if (fr->ctb != 0) {
+		uint8_t *f = fr->start - fr->ctb;
+
+		memmove(f, fr->start, MACSEC_ETH_ADDRS_LEN);
+		memcpy(f + MACSEC_ETH_ADDRS_LEN, fr->tags, fr->ctb);
+	}
+}
+
+static inline void tx_count(const struct macsec_secy *secy, struct macsec_secy_stats *st,
+			    struct macsec_tx_sa_stats *sst, uint32_t user_len)
+{
+	if (secy->conf.encrypt) {
+		sst->out_pkts_encrypted++;
+		st->out_octets_encrypted += user_len;
+	} else {
+		sst->out_pkts_protected++;
+		st->out_octets_protected += user_len;
+	}
+}
+
+/* A multi-segment frame: protect a linear copy, then write it back. 0 = sent. */
+static int tx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc, struct macsec_sa *sa,
+			 uint64_t pn, struct rte_mbuf *m, uint32_t ctb)
+{
+	struct macsec_secy_stats *st = &secy->stats[lc->worker];
+	uint32_t tl = secy->sectag_len, len = m->pkt_len;
+	uint8_t *f = lc->bounce + tl;
+	struct macsec_aead_op op;
+	struct tx_frame fr;
+
+	if (len + tl + MACSEC_ICV_LEN > lc->bounce_len || mb_linearize(m, f, len) < 0) {
+		st->out_pkts_no_room++;
+		return -1;
+	}
+	tx_build(secy, sa, pn, f, len, ctb, &fr, &op);
+	lc->aead->seal_burst(lc->aead_lctx, &op, 1);
+	if (unlikely(op.status != 0)) {
+		st->out_pkts_crypto_error++;
+		return -1;
+	}
+	tx_finish(&fr);
+	if (mb_write_back(m, lc->bounce, len + tl + MACSEC_ICV_LEN) < 0) {
+		st->out_pkts_no_room++;
+		return -1;
+	}
+	tx_count(secy, st, &sa->stats.tx[lc->worker], fr.user_len);
+	return 0;
+}
+
+static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, struct macsec_sa *sa,
+			  struct rte_mbuf **pkts, uint16_t first, uint16_t n, uint16_t *ng, uint16_t *nb)
+{
+	struct macsec_secy_stats *st = &secy->stats[lc->worker];
+	struct macsec_tx_sa_stats *sst = &sa->stats.tx[lc->worker];
+	const uint32_t tl = secy->sectag_len, grow = tl + MACSEC_ICV_LEN;
+	struct rte_mbuf *good[CHUNK], *bad[CHUNK], *work[CHUNK];
+	uint32_t ctb[CHUNK];
+	struct tx_frame fr[CHUNK];
+	struct macsec_aead_op ops[CHUNK];
+	uint16_t ngood = 0, nbad = 0, nwork = 0, nops = 0, i;
+	uint64_t pn, avail;
+
+	/* Pass 1: what can be sent at all (length, MTU), so PNs are reserved once. */
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[first + i];
+		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+
+		if (unlikely(m->pkt_len < ETH_HDR || m->data_len < ETH_HDR)) {
+			st->out_pkts_runt++;
+			bad[nbad++] = m;
+			continue;
+		}
+		ctb[nwork] = clear_tag_bytes(f, m->data_len, secy->conf.vlan_tags_in_clear);
+		/* 802.1AE 10.5: a frame too long once protected is not sent. */
+		if (unlikely(m->pkt_len + grow - ETH_HDR > secy->conf.mtu)) {
+			st->out_pkts_too_long++;
+			bad[nbad++] = m;
+			continue;
+		}
+		work[nwork++] = m;
+	}
+	if (nwork == 0)
+		goto out;
+
+	/* One atomic add reserves this chunk's PNs; lcores sharing the SA never collide. */
+	pn = __atomic_fetch_add(&sa->next_pn, nwork, __ATOMIC_RELAXED);
+	avail = pn > sa->pn_max ? 0 : sa->pn_max - pn + 1;
+	if (unlikely(avail < nwork)) {
+		/* 802.1AE 10.5.2 / invariant 1: never wrap; the SA stops. */
+		__atomic_store_n(&sa->exhausted, 1, __ATOMIC_RELEASE);
+		for (i = (uint16_t)avail; i < nwork; i++) {
+			st->out_pkts_pn_exhausted++;
+			bad[nbad++] = work[i];
+		}
+		nwork = (uint16_t)avail;
+	}
+	if (unlikely(pn + nwork > sa->pn_threshold))
+		__atomic_store_n(&sa->threshold_hit, 1, __ATOMIC_RELAXED);
+
+	/* Pass 2: headers and ops. */
+	for (i = 0; i < nwork; i++, pn++) {
+		struct rte_mbuf *m = work[i];
+
+		if (unlikely(m->nb_segs > 1)) {
+			if (tx_one_bounce(secy, lc, sa, pn, m, ctb[i]) == 0)
+				good[ngood++] = m;
+			else
+				bad[nbad++] = m;
+			continue;
+		}
+		if (unlikely(rte_pktmbuf_headroom(m) < tl || rte_pktmbuf_tailroom(m) < MACSEC_ICV_LEN)) {
+			if (tx_one_bounce(secy, lc, sa, pn, m, ctb[i]) == 0)
+				good[ngood++] = m;
+			else
+				bad[nbad++] = m;
+			continue;
+		}
+		tx_build(secy, sa, pn, rte_pktmbuf_mtod(m, uint8_t *), m->data_len, ctb[i],
+			 &fr[nops], &ops[nops]);
+		work[nops++] = m;
+	}
+
+	/* Pass 3: crypto for the whole chunk, then lengths and counters. */
+	if (nops != 0)
+		lc->aead->seal_burst(lc->aead_lctx, ops, nops);
+	for (i = 0; i < nops; i++) {
+		struct rte_mbuf *m = work[i];
+
+		if (unlikely(ops[i].status != 0)) {
+			st->out_pkts_crypto_error++;
+			bad[nbad++] = m;
+			continue;
+		}
+		tx_finish(&fr[i]);
+		m->data_off = (uint16_t)(m->data_off - tl);
+		m->data_len = (uint16_t)(m->data_len + grow);
+		m->pkt_len += grow;
+		tx_count(secy, st, sst, fr[i].user_len);
+		good[ngood++] = m;
+	}
+out:
+	mb_partition(pkts, ng, nb, good, ngood, bad, nbad);
+}
+
+uint16_t macsec_protect_burst(struct macsec_secy *secy, struct macsec_lcore *lc,
+			      struct rte_mbuf **pkts, uint16_t n)
+{
+	struct macsec_secy_stats *st = &secy->stats[lc->worker];
+	uint16_t ng = 0, nb = 0;
+	struct macsec_sa *sa;
+	uint8_t an;
+
+	if (!secy->conf.protect_frames) {
+		/* 10.5: protectFrames False transmits every frame untagged. */
+		st->out_pkts_untagged += n;
+		return n;
+	}
+	an = __atomic_load_n(&secy->encoding_an, __ATOMIC_ACQUIRE);
+	sa = __atomic_load_n(&secy->tx_sa[an], __ATOMIC_ACQUIRE);
+	if (unlikely(sa == NULL || !__atomic_load_n(&sa->active, __ATOMIC_ACQUIRE) ||
+		     __atomic_load_n(&sa->exhausted, __ATOMIC_ACQUIRE))) {
+		/* No SA in use: the controlled port is not operational (10.7.x). */
+		if (sa != NULL && sa->exhausted)
+			st->out_pkts_pn_exhausted += n;
+		else
+			st->out_pkts_sa_not_in_use += n;
+		return 0;
+	}
+	while (ng + nb < n) {
+		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - ng - nb), CHUNK);
+
+		protect_chunk(secy, lc, sa, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
+	}
+	return ng;
+}

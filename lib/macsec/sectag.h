@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* SecTAG codec, IEEE 802.1AE-2018 clause 9: bytes in, struct out, no state. */
+#ifndef MACSEC_SECTAG_H
+#define MACSEC_SECTAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MACSEC_ETHERTYPE 0x88E5u
+
+/* TCI bits, 802.1AE 9.5 (octet 3 of the SecTAG, AN in the two low bits). */
+#define MACSEC_TCI_V 0x80u
+#define MACSEC_TCI_ES 0x40u
+#define MACSEC_TCI_SC 0x20u
+#define MACSEC_TCI_SCB 0x10u
+#define MACSEC_TCI_E 0x08u
+#define MACSEC_TCI_C 0x04u
+#define MACSEC_AN_MASK 0x03u
+
+#define MACSEC_SECTAG_LEN_NOSCI 8u  /* EtherType, TCI/AN, SL, PN */
+#define MACSEC_SECTAG_LEN_SCI 16u   /* ... plus SCI */
+#define MACSEC_ICV_LEN 16u
+#define MACSEC_SL_MAX 48u           /* 9.7: SL is set only below 48 */
+#define MACSEC_ETH_ADDRS_LEN 12u    /* DA + SA */
+#define MACSEC_PORT_ES 0x0001u      /* 9.9: implicit SCI port with ES=1 */
+
+/** A decoded SecTAG. */
+struct macsec_sectag {
+	uint8_t tci;   /**< TCI bits (V..C), AN masked out */
+	uint8_t an;    /**< association number 0..3 */
+	uint8_t sl;    /**< short length, 0 when secure data >= 48 octets */
+	uint8_t len;   /**< SecTAG length on the wire: 8 or 16 */
+	uint32_t pn;   /**< PN field (low 32 bits of the PN for XPN suites) */
+	uint64_t sci;  /**< SCI when TCI.SC is set, else 0 */
+	uint32_t secure_len; /**< decode: octets of secure data (padding after the ICV excluded) */
+};
+
+/** Why a SecTAG (and the frame around it) was refused. */
+enum macsec_sectag_err {
+	MACSEC_SECTAG_OK = 0,
+	MACSEC_SECTAG_NOT_MACSEC,  /**< EtherType is not 0x88E5 */
+	MACSEC_SECTAG_TRUNCATED,   /**< frame ends inside SecTAG or ICV */
+	MACSEC_SECTAG_BAD_V,       /**< 9.4: V must be 0 */
+	MACSEC_SECTAG_BAD_ES_SC,   /**< 9.5: ES and SC both set */
+	MACSEC_SECTAG_BAD_SCB_SC,  /**< 9.5: SCB and SC both set */
+	MACSEC_SECTAG_BAD_E_C,     /**< 9.5: C set without E */
+	MACSEC_SECTAG_BAD_SL,      /**< 9.7: SL >= 48 or its top two bits set */
+	MACSEC_SECTAG_BAD_LEN,     /**< 9.7: SL disagrees with the frame */
+	MACSEC_SECTAG_BAD_PN,      /**< 9.8: PN 0 outside XPN */
+};
+
+/**
+ * Decode and check the SecTAG at @p p (which points at the EtherType), with
+ * @p avail octets from there to the end of the frame (SecTAG, secure data and ICV).
+ * @p xpn says whether the SecY's cipher suite uses extended packet numbers
+ * (then a PN field of 0 is legal). Returns MACSEC_SECTAG_OK or the reason; the
+ * ICV ends at p + tag->len + tag->secure_len + 16 (anything after is padding).
+ */
+enum macsec_sectag_err macsec_sectag_decode(const uint8_t *p, size_t avail, bool xpn,
+					    struct macsec_sectag *tag);
+
+/**
+ * Encode a SecTAG at @p p for @p secure_len octets of secure data. The SCI is
+ * written when @p tag->tci has MACSEC_TCI_SC. Returns the octets written (8 or 16).
+ */
+size_t macsec_sectag_encode(uint8_t *p, const struct macsec_sectag *tag, size_t secure_len);
+
+/** Name of a decode error, for logs and tests. */
+const char *macsec_sectag_strerror(enum macsec_sectag_err err);
+
+static inline uint16_t macsec_get_be16(const uint8_t *p)
+{
+	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t macsec_get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint64_t macsec_get_be64(const uint8_t *p)
+{
+	return (uint64_t)macsec_get_be32(p) << 32 | macsec_get_be32(p + 4);
+}
+
+static inline void macsec_put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void macsec_put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline void macsec_put_be64(uint8_t *p, uint64_t v)
+{
+	macsec_put_be32(p, (uint32_t)(v >> 32));
+	macsec_put_be32(p + 4, (uint32_t)v);
+}
+
+/** SCI from a MAC address (6 octets) and a port identifier, 802.1AE 8.2.1. */
+static inline uint64_t macsec_sci_make(const uint8_t mac[6], uint16_t port)
+{
+	uint64_t sci = 0;
+	for (int i = 0; i < 6; i++)
+		sci = sci << 8 | mac[i];
+	return sci << 16 | port;
+}
+
+#endif

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Control lcore: control socket, EAPOL frames from workers, deferred frees after RCU grace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <rte_cycles.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "gw.h"
+
+#define MAX_CLIENTS 16
+#define REQ_MAX 4096
+
+struct client {
+	int fd;
+	size_t len;
+	char buf[REQ_MAX];
+};
+
+static struct client clients[MAX_CLIENTS];
+static struct gw *the_gw;   /* for gw_reclaim_defer's callback context */
+
+void gw_reclaim_defer(void *ctx, void *obj, void (*destroy)(void *obj))
+{
+	struct gw *gw = ctx;
+
+	if (gw->n_reclaim == GW_RECLAIM_MAX)
+		gw_reclaim_poll(gw, true);
+	gw->reclaim[gw->n_reclaim++] = (struct gw_reclaim_item){
+		obj, destroy, rte_rcu_qsbr_start(gw->rcu)};
+}
+
+void gw_reclaim_poll(struct gw *gw, bool wait)
+{
+	unsigned int keep = 0;
+
+	for (unsigned int i = 0; i < gw->n_reclaim; i++) {
+		struct gw_reclaim_item *it = &gw->reclaim[i];
+
+		if (rte_rcu_qsbr_check(gw->rcu, it->token, wait) == 1)
+			it->destroy(it->obj);
+		else
+			gw->reclaim[keep++] = *it;
+	}
+	gw->n_reclaim = keep;
+}
+
+static int make_parent_dir(const char *path)
+{
+	char dir[GW_PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int gw_ctrl_init(struct gw *gw, char *err, size_t err_len)
+{
+	struct sockaddr_un sa;
+	const char *path = gw->conf.socket_path;
+	mode_t old;
+	int fd, rc;
+
+	the_gw = gw;
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		clients[i].fd = -1;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, err_len, "control socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	rc = make_parent_dir(path);
+	if (rc < 0) {
+		snprintf(err, err_len, "control socket directory for %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, err_len, "socket: %s", strerror(errno));
+		return -errno;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	unlink(path);
+	old = umask(0177);     /* the socket is created 0600 */
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (rc != 0 || chmod(path, 0600) != 0 || listen(fd, 8) != 0) {
+		snprintf(err, err_len, "control socket %s: %s", path, strerror(errno));
+		close(fd);
+		return -errno;
+	}
+	gw->listen_fd = fd;
+	return 0;
+}
+
+void gw_ctrl_fini(struct gw *gw)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].fd >= 0)
+			close(clients[i].fd);
+	if (gw->listen_fd >= 0) {
+		close(gw->listen_fd);
+		unlink(gw->conf.socket_path);
+		gw->listen_fd = -1;
+	}
+}
+
+/* Only root or our own user may talk to the gateway. */
+static bool peer_allowed(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return false;
+	return cred.uid == 0 || cred.uid == geteuid();
+}
+
+static void reply(int fd, json_t *doc)
+{
+	char *s = json_dumps(doc, JSON_COMPACT);
+	size_t len, off = 0;
+
+	json_decref(doc);
+	if (s == NULL)
+		return;
+	len = strlen(s);
+	s[len] = '\0';
+	/* Replies are small; a blocking write with a stalled client is bounded by its buffer. */
+	while (off < len) {
+		ssize_t w = send(fd, s + off, len - off, MSG_NOSIGNAL);
+
+		if (w <= 0) {
+			if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+				struct pollfd p = {fd, POLLOUT, 0};
+
+				if (poll(&p, 1, 100) > 0)
+					continue;
+			}
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (off == len)
+		(void)send(fd, "\n", 1, MSG_NOSIGNAL);
+	free(s);
+}
+
+static json_t *error_doc(const char *fmt, const char *arg)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	return json_pack("{s:s}", "error", msg);
+}
+
+/* One request line: {"cmd": "status"|"stats"|"config"|"help"}. */
+static json_t *handle_request(struct gw *gw, const char *line)
+{
+	json_error_t jerr;
+	json_t *req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr), *cmdv, *out;
+	const char *cmd;
+
+	if (req == NULL || !json_is_object(req)) {
+		json_decref(req);
+		return error_doc("bad request: %s (expected {\"cmd\": ...})",
+				 req == NULL ? jerr.text : "not an object");
+	}
+	cmdv = json_object_get(req, "cmd");
+	if (!json_is_string(cmdv)) {
+		json_decref(req);
+		return error_doc("bad request: %s", "missing string \"cmd\"");
+	}
+	cmd = json_string_value(cmdv);
+	if (strcmp(cmd, "status") == 0)
+		out = gw_json_status(gw);
+	else if (strcmp(cmd, "stats") == 0)
+		out = gw_json_stats(gw);
+	else if (strcmp(cmd, "config") == 0)
+		out = gw_json_config(gw);
+	else if (strcmp(cmd, "help") == 0)
+		out = json_pack("{s:[s,s,s,s]}", "commands", "status", "stats", "config", "help");
+	else
+		out = error_doc("unknown command '%s'", cmd);
+	json_decref(req);
+	return out;
+}
+
+static void client_read(struct gw *gw, struct client *c)
+{
+	ssize_t r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
+	char *nl;
+
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+		close(c->fd);
+		c->fd = -1;
+		return;
+	}
+	if (r < 0)
+		return;
+	c->len += (size_t)r;
+	c->buf[c->len] = '\0';
+	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+		size_t used = (size_t)(nl - c->buf) + 1;
+
+		*nl = '\0';
+		if (nl > c->buf && nl[-1] == '\r')
+			nl[-1] = '\0';
+		if (c->buf[0] != '\0') {
+			pthread_mutex_lock(&gw->ctl_lock);
+			reply(c->fd, handle_request(gw, c->buf));
+			pthread_mutex_unlock(&gw->ctl_lock);
+		}
+		memmove(c->buf, c->buf + used, c->len - used);
+		c->len -= used;
+	}
+	if (c->len == sizeof(c->buf) - 1) {
+		reply(c->fd, error_doc("request longer than %s octets", "4095"));
+		close(c->fd);
+		c->fd = -1;
+	}
+}
+
+static void socket_poll(struct gw *gw, int timeout_ms)
+{
+	struct pollfd p[MAX_CLIENTS + 1];
+	int n = 0, idx[MAX_CLIENTS + 1];
+
+	p[n] = (struct pollfd){gw->listen_fd, POLLIN, 0};
+	idx[n++] = -1;
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		if (clients[i].fd < 0)
+			continue;
+		p[n] = (struct pollfd){clients[i].fd, POLLIN, 0};
+		idx[n++] = i;
+	}
+	if (poll(p, (nfds_t)n, timeout_ms) <= 0)
+		return;
+	for (int k = 1; k < n; k++)
+		if (p[k].revents & (POLLIN | POLLHUP | POLLERR))
+			client_read(gw, &clients[idx[k]]);
+	if (p[0].revents & POLLIN) {
+		int fd = accept4(gw->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int slot = -1;
+
+		if (fd < 0)
+			return;
+		for (int i = 0; i < MAX_CLIENTS && slot < 0; i++)
+			if (clients[i].fd < 0)
+				slot = i;
+		if (slot < 0 || !peer_allowed(fd)) {
+			reply(fd, error_doc("%s", slot < 0 ? "too many clients" : "permission denied"));
+			close(fd);
+			return;
+		}
+		clients[slot].fd = fd;
+		clients[slot].len = 0;
+	}
+}
+
+/* EAPOL frames from the workers. Without MKA on the link they are counted and dropped. */
+static void eapol_drain(struct gw *gw)
+{
+	void *objs[GW_BURST];
+
+	for (unsigned int i = 0; i < gw->n_links; i++) {
+		struct gw_link *l = &gw->links[i];
+		unsigned int n = rte_ring_dequeue_burst(l->eapol_ring, objs, GW_BURST, NULL);
+
+		l->eapol_seen += n;
+		for (unsigned int k = 0; k < n; k++)
+			rte_pktmbuf_free(objs[k]);
+	}
+}
+
+void gw_ctrl_loop(struct gw *gw)
+{
+	while (!__atomic_load_n(&gw->stop, __ATOMIC_RELAXED)) {
+		socket_poll(gw, 10);
+		eapol_drain(gw);
+		pthread_mutex_lock(&gw->ctl_lock);
+		gw_reclaim_poll(gw, false);
+		pthread_mutex_unlock(&gw->ctl_lock);
+	}
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Gateway runtime: links, workers and the control lcore's shared state. */
+#ifndef GW_H
+#define GW_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "config.h"
+#include "secy.h"
+
+#define GW_BURST 32
+#define GW_MAX_RXQ_PER_WORKER (GW_MAX_LINKS * 2 * 8)
+#define GW_RECLAIM_MAX 1024
+
+/* Counters of the gateway itself (not 802.1AE), per worker. */
+struct gw_link_wstats {
+	uint64_t eapol_rx;          /* frames diverted to the control lcore */
+	uint64_t eapol_ring_full;   /* ... dropped because the ring was full */
+	uint64_t plain_tx_drop;     /* validated frames the plain port did not take */
+	uint64_t prot_tx_drop;      /* protected frames the protected port did not take */
+} __attribute__((aligned(64)));
+
+struct gw_link {
+	const struct gw_link_conf *conf;
+	unsigned int index;
+	uint16_t plain_port, prot_port;
+	struct rte_ether_addr prot_mac;
+	struct macsec_secy *secy;
+	struct rte_ring *eapol_ring;       /* workers -> control lcore */
+	uint16_t eapol_ethertype;
+	uint16_t ctrl_txq;                 /* control lcore's TX queue on the protected port */
+	uint64_t eapol_seen;               /* control lcore: frames taken off the ring */
+	struct gw_link_wstats ws[MACSEC_MAX_WORKERS];
+};
+
+/* One RX queue a worker polls, and where its frames go. */
+struct gw_rxq {
+	struct gw_link *link;
+	uint16_t port, queue;
+	uint8_t from_plain;       /* 1: plain -> protect -> protected; 0: protected -> validate -> plain */
+};
+
+struct gw;
+
+struct gw_worker {
+	struct gw *gw;
+	unsigned int lcore;
+	unsigned int index;       /* worker index: stats slot, TX queue id, RCU thread id */
+	unsigned int n_rxq;
+	struct gw_rxq rxq[GW_MAX_RXQ_PER_WORKER];
+	struct macsec_lcore mlc;
+	uint64_t loops, idle_loops;
+};
+
+struct gw_reclaim_item {
+	void *obj;
+	void (*destroy)(void *obj);
+	uint64_t token;
+};
+
+struct gw {
+	struct gw_conf conf;
+	unsigned int n_links;
+	struct gw_link links[GW_MAX_LINKS];
+	unsigned int n_workers;
+	struct gw_worker workers[GW_MAX_WORKERS];
+	const struct macsec_aead_engine *aead;
+	struct rte_mempool *pool;
+	struct rte_rcu_qsbr *rcu;
+	/* Deferred frees, reclaimed on the control lcore after a grace period. */
+	unsigned int n_reclaim;
+	struct gw_reclaim_item reclaim[GW_RECLAIM_MAX];
+	/* Held by the control lcore while it changes SAs and by readers off the control
+	 * lcore (telemetry thread) while they walk them. Workers never take it. */
+	pthread_mutex_t ctl_lock;
+	volatile bool stop;
+	uint64_t start_tsc;
+	int listen_fd;
+};
+
+/* port.c */
+int gw_ports_init(struct gw *gw, char *err, size_t err_len);
+void gw_ports_stop(struct gw *gw);
+
+/* lcore_dp.c */
+int gw_worker_main(void *arg);
+void gw_workers_plan(struct gw *gw);
+
+/* ctrl.c */
+int gw_ctrl_init(struct gw *gw, char *err, size_t err_len);
+void gw_ctrl_loop(struct gw *gw);
+void gw_ctrl_fini(struct gw *gw);
+void gw_reclaim_defer(void *ctx, void *obj, void (*destroy)(void *obj));
+void gw_reclaim_poll(struct gw *gw, bool wait);
+
+/* status.c: the JSON documents the socket and telemetry serve */
+struct json_t;
+struct json_t *gw_json_status(struct gw *gw);
+struct json_t *gw_json_stats(struct gw *gw);
+struct json_t *gw_json_config(struct gw *gw);
+
+/* telemetry.c */
+int gw_telemetry_register(struct gw *gw);
+
+/* secy setup from config (static keys) */
+int gw_secy_setup(struct gw *gw, struct gw_link *l, char *err, size_t err_len);
+
+#endif

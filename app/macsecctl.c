@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* macsecctl: the gateway's control socket client, reading like `ip macsec show` / `ip -s macsec show`. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#define DEFAULT_SOCKET "/run/macsec-gw/ctl.sock"
+
+static int ctl_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		close(fd);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Send one request, read one reply line. */
+static json_t *ctl_call(const char *path, const char *cmd)
+{
+	char req[128], *buf = NULL;
+	size_t len = 0, cap = 0;
+	json_error_t jerr;
+	json_t *doc;
+	int fd = ctl_connect(path);
+
+	if (fd < 0) {
+		fprintf(stderr, "macsecctl: cannot connect to %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	snprintf(req, sizeof(req), "{\"cmd\":\"%s\"}\n", cmd);
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		fprintf(stderr, "macsecctl: write: %s\n", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (len + 4096 > cap) {
+			char *nb = realloc(buf, cap = cap * 2 + 8192);
+
+			if (nb == NULL)
+				break;
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		if (memchr(buf, '\n', len) != NULL)
+			break;
+	}
+	close(fd);
+	if (buf == NULL) {
+		fprintf(stderr, "macsecctl: no reply\n");
+		return NULL;
+	}
+	buf[len] = '\0';
+	doc = json_loads(buf, JSON_DISABLE_EOF_CHECK, &jerr);
+	free(buf);
+	if (doc == NULL) {
+		fprintf(stderr, "macsecctl: bad reply: %s\n", jerr.text);
+		return NULL;
+	}
+	if (json_object_get(doc, "error") != NULL) {
+		fprintf(stderr, "macsecctl: %s\n", json_string_value(json_object_get(doc, "error")));
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static const char *js(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "?";
+}
+
+static long long ji(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static const char *onoff(json_t *o, const char *k)
+{
+	return json_is_true(json_object_get(o, k)) ? "on" : "off";
+}
+
+static void print_counters(json_t *o, const char *indent, const char *const *names)
+{
+	printf("%s", indent);
+	for (int i = 0; names[i]; i++)
+		printf("%s%s", i ? " " : "", names[i]);
+	printf("\n%s", indent);
+	for (int i = 0; names[i]; i++) {
+		int w = (int)strlen(names[i]);
+
+		printf("%s%*lld", i ? " " : "", w, ji(o, names[i]));
+	}
+	printf("\n");
+}
+
+static const char *const secy_rx_names[] = {"InPktsUntagged", "InPktsNoTag", "InPktsBadTag",
+	"InPktsUnknownSCI", "InPktsNoSCI", "InPktsOverrun", "InOctetsValidated",
+	"InOctetsDecrypted", NULL};
+static const char *const secy_tx_names[] = {"OutPktsUntagged", "OutPktsTooLong",
+	"OutOctetsProtected", "OutOctetsEncrypted", "OutPktsSANotInUse", "OutPktsPNExhausted",
+	NULL};
+static const char *const txsa_names[] = {"OutPktsProtected", "OutPktsEncrypted", NULL};
+static const char *const rxsc_names[] = {"InPktsOK", "InPktsInvalid", "InPktsNotValid",
+	"InPktsLate", "InPktsDelayed", "InPktsUnchecked", "InPktsNotUsingSA", "InPktsUnusedSA",
+	NULL};
+static const char *const rxsa_names[] = {"InPktsOK", "InPktsInvalid", "InPktsNotValid",
+	"InPktsNotUsingSA", "InPktsUnusedSA", NULL};
+
+/* `ip macsec show` layout, with counters when @p with_stats (`ip -s macsec show`). */
+static int cmd_show(const char *sock, bool with_stats)
+{
+	json_t *conf = ctl_call(sock, "config"), *stats = conf ? ctl_call(sock, "stats") : NULL;
+	json_t *cl, *sl, *l, *rx;
+	size_t i;
+
+	if (conf == NULL || stats == NULL) {
+		json_decref(conf);
+		return 1;
+	}
+	cl = json_object_get(conf, "links");
+	sl = json_object_get(stats, "links");
+	json_array_foreach(cl, i, l) {
+		json_t *secy = json_object_get(l, "secy"), *st = json_array_get(sl, i), *sa;
+		json_t *tx = json_object_get(st, "tx_sc"), *ka = json_object_get(l, "key_agreement");
+		size_t k, j;
+
+		printf("%zu: %s: protect %s validate %s sc %s sa %s encrypt %s send_sci %s "
+		       "end_station %s scb %s replay %s window %lld\n",
+		       i + 1, js(l, "name"), onoff(secy, "protect_frames"), js(secy, "validate_frames"),
+		       "off", "off", onoff(secy, "encrypt"), onoff(secy, "include_sci"),
+		       onoff(secy, "end_station"), onoff(secy, "scb"), onoff(secy, "replay_protect"),
+		       ji(secy, "replay_window"));
+		printf("    cipher suite: %s, using ICV length 16, confidentiality offset %lld, "
+		       "key agreement %s\n", js(secy, "cipher_suite"), ji(secy, "confidentiality_offset"),
+		       js(ka, "mode"));
+		printf("    plain %s, protected %s, mtu %lld, vlan tags in clear %lld\n",
+		       js(l, "plain"), js(l, "protected"), ji(secy, "mtu"), ji(secy, "vlan_tags_in_clear"));
+		if (with_stats) {
+			json_t *sc = json_object_get(st, "secy");
+
+			printf("    stats:\n");
+			print_counters(sc, "      ", secy_rx_names);
+			print_counters(sc, "      ", secy_tx_names);
+		}
+		printf("    TXSC: %s on SA %lld\n", js(tx, "sci"), ji(tx, "encoding_an"));
+		if (with_stats)
+			print_counters(tx, "      ", txsa_names);
+		json_array_foreach(json_object_get(tx, "sa"), k, sa) {
+			printf("        %lld: PN %lld, state %s%s\n", ji(sa, "an"), ji(sa, "next_pn"),
+			       onoff(sa, "active"), json_is_true(json_object_get(sa, "exhausted")) ?
+			       ", PN exhausted" : "");
+			if (with_stats)
+				print_counters(sa, "          ", txsa_names);
+		}
+		json_array_foreach(json_object_get(st, "rx_sc"), k, rx) {
+			printf("    RXSC: %s, state %s\n", js(rx, "sci"), onoff(rx, "active"));
+			if (with_stats)
+				print_counters(rx, "      ", rxsc_names);
+			json_array_foreach(json_object_get(rx, "sa"), j, sa) {
+				printf("        %lld: PN %lld, state %s\n", ji(sa, "an"), ji(sa, "next_pn"),
+				       onoff(sa, "active"));
+				if (with_stats)
+					print_counters(sa, "          ", rxsa_names);
+			}
+		}
+		if (with_stats) {
+			json_t *g = json_object_get(st, "gateway"), *ports = json_object_get(st, "ports");
+			const char *pn[] = {"plain", "protected"};
+
+			printf("    gateway: eapol_rx %lld eapol_handled %lld eapol_ring_full %lld "
+			       "plain_tx_drop %lld protected_tx_drop %lld\n", ji(g, "eapol_rx"),
+			       ji(g, "eapol_handled"), ji(g, "eapol_ring_full"), ji(g, "plain_tx_drop"),
+			       ji(g, "protected_tx_drop"));
+			for (int p = 0; p < 2; p++) {
+				json_t *ps = json_object_get(ports, pn[p]);
+
+				printf("    port %s (%s): rx %lld pkts %lld bytes, tx %lld pkts %lld bytes, "
+				       "missed %lld, rx errors %lld, tx errors %lld\n", pn[p], js(ps, "name"),
+				       ji(ps, "ipackets"), ji(ps, "ibytes"), ji(ps, "opackets"),
+				       ji(ps, "obytes"), ji(ps, "imissed"), ji(ps, "ierrors"),
+				       ji(ps, "oerrors"));
+			}
+		}
+	}
+	json_decref(conf);
+	json_decref(stats);
+	return 0;
+}
+
+static int cmd_json(const char *sock, const char *cmd)
+{
+	json_t *doc = ctl_call(sock, cmd);
+
+	if (doc == NULL)
+		return 1;
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	printf("\n");
+	json_decref(doc);
+	return 0;
+}
+
+/* Live counters: every second, totals and rates per link. */
+static int cmd_watch(const char *sock, double interval, int count)
+{
+	long long prev[8][4] = {{0}};
+
+	for (int n = 0; count == 0 || n < count; n++) {
+		json_t *st = ctl_call(sock, "stats");
+		size_t i;
+		json_t *l;
+
+		if (st == NULL)
+			return 1;
+		if (n > 0)
+			printf("\n");
+		printf("%-10s %14s %14s %14s %14s %10s %10s %10s\n", "link", "protected", "validated",
+		       "prot/s", "valid/s", "NotValid", "Late", "BadTag");
+		json_array_foreach(json_object_get(st, "links"), i, l) {
+			json_t *tx = json_object_get(l, "tx_sc"), *secy = json_object_get(l, "secy");
+			long long out = ji(tx, "OutPktsProtected") + ji(tx, "OutPktsEncrypted");
+			long long in = 0, nv = 0, late = 0;
+			size_t k;
+			json_t *rx;
+
+			json_array_foreach(json_object_get(l, "rx_sc"), k, rx) {
+				in += ji(rx, "InPktsOK");
+				nv += ji(rx, "InPktsNotValid");
+				late += ji(rx, "InPktsLate");
+			}
+			if (i < 8) {
+				printf("%-10s %14lld %14lld %14.0f %14.0f %10lld %10lld %10lld\n",
+				       js(l, "name"), out, in, n ? (out - prev[i][0]) / interval : 0.0,
+				       n ? (in - prev[i][1]) / interval : 0.0, nv, late,
+				       ji(secy, "InPktsBadTag"));
+				prev[i][0] = out;
+				prev[i][1] = in;
+			}
+		}
+		fflush(stdout);
+		json_decref(st);
+		if (count == 0 || n + 1 < count) {
+			struct timespec ts = {(time_t)interval,
+					      (long)((interval - (time_t)interval) * 1e9)};
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: macsecctl [-s SOCKET] COMMAND\n"
+		"  show              SecYs, SCs and SAs (like ip macsec show)\n"
+		"  stats [--json]    every counter (like ip -s macsec show)\n"
+		"  status            gateway status (JSON)\n"
+		"  config            effective configuration without keys (JSON)\n"
+		"  watch [-i SEC] [-n COUNT]  live counters\n"
+		"  default socket: " DEFAULT_SOCKET "\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *sock = getenv("MACSEC_GW_SOCKET") ? getenv("MACSEC_GW_SOCKET") : DEFAULT_SOCKET;
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		if ((strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "--socket") == 0) && i + 1 < argc) {
+			sock = argv[i + 1];
+			i += 2;
+		} else {
+			usage();
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage();
+		return 2;
+	}
+	if (strcmp(argv[i], "show") == 0 && i + 1 == argc)
+		return cmd_show(sock, false);
+	if (strcmp(argv[i], "stats") == 0) {
+		if (i + 1 == argc)
+			return cmd_show(sock, true);
+		if (i + 2 == argc && strcmp(argv[i + 1], "--json") == 0)
+			return cmd_json(sock, "stats");
+	}
+	if ((strcmp(argv[i], "status") == 0 || strcmp(argv[i], "config") == 0) && i + 1 == argc)
+		return cmd_json(sock, argv[i]);
+	if (strcmp(argv[i], "watch") == 0) {
+		double interval = 1.0;
+		int count = 0;
+
+		for (int k = i + 1; k < argc; k++) {
+			if (strcmp(argv[k], "-i") == 0 && k + 1 < argc)
+				interval = atof(argv[++k]);
+			else if (strcmp(argv[k], "-n") == 0 && k + 1 < argc)
+				count = atoi(argv[++k]);
+			else {
+				usage();
+				return 2;
+			}
+		}
+		if (interval < 0.1)
+			interval = 0.1;
+		return cmd_watch(sock, interval, count);
+	}
+	usage();
+	return 2;
+}

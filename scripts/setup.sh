@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Install exactly the Debian packages macsec-gw's build and tests need, only those missing.
+set -euo pipefail
+
+PKGS=(
+  # build
+  gcc pkg-config meson ninja-build
+  dpdk-dev libdpdk-dev          # DPDK 22.11 headers, libs and vdev PMDs
+  libipsec-mb-dev               # intel-ipsec-mb (no pkg-config file)
+  libssl-dev                    # OpenSSL 3 libcrypto
+  libyaml-dev libjansson-dev    # config, control socket JSON
+  libcmocka-dev                 # unit tests
+  # test oracles and tools
+  python3 python3-scapy python3-cryptography tshark
+  iproute2 ethtool iperf3 procps
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Install what is missing, build (release and ASan+UBSan), run every test; fail loudly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+scripts/setup.sh
+
+BUILD=${BUILD:-build}
+SAN=${SAN_BUILD:-build-san}
+
+echo "== build ($BUILD)"
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" >/dev/null
+ninja -C "$BUILD"
+
+echo "== build with address+undefined sanitizers ($SAN)"
+[ -f "$SAN/build.ninja" ] || meson setup "$SAN" -Dbuildtype=debug \
+  -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C "$SAN"
+
+status=0
+echo "== tests ($BUILD)"
+meson test -C "$BUILD" --print-errorlogs || status=1
+echo "== tests under ASan+UBSan ($SAN)"
+# Only tests that run our code in-process; benchmarks are skipped there.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  meson test -C "$SAN" --print-errorlogs --no-suite bench || status=1
+
+# One plain closing line for CI, counted from meson's own logs.
+python3 - "$BUILD" "$SAN" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for d in sys.argv[1:]:
+    try:
+        with open(f"{d}/meson-logs/testlog.json") as f:
+            for line in f:
+                r = json.loads(line).get("result", "")
+                if r in ("OK", "EXPECTEDFAIL"):
+                    passed += 1
+                elif r == "SKIP":
+                    skipped += 1
+                else:
+                    failed += 1
+    except FileNotFoundError:
+        failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

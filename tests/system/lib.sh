@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared by the system tests and the demo: binaries, configs, cleanup by PID.
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+GW_BIN=${GW_BIN:-$BUILD/app/macsec-gw}
+CTL_BIN=${CTL_BIN:-$BUILD/app/macsecctl}
+PY=/usr/bin/python3
+FRAMES="$ROOT/tests/system/mgw_frames.py"
+# shellcheck source=../../scripts/lib/topo.sh
+. "$ROOT/scripts/lib/topo.sh"
+
+PIDS=()
+fail() { echo "FAIL: $*" >&2; exit 1; }
+cleanup() {
+	stop_pid "${PIDS[@]}"
+	topo_down
+	[ -n "${KEEP:-}" ] || rm -rf "${WORK:-/nonexistent}"
+}
+
+# Test keys per cipher suite (32 or 64 hex digits), and XPN extras.
+key_for() { # SUITE BYTE
+	local n=16
+	case "$1" in *256) n=32 ;; esac
+	printf "%0.s$2" $(seq 1 "$n")
+}
+XPN_SALT=0102030405060708090a0b0c
+
+# write_gw_conf FILE NAME SOCKET PLAIN_IF PROT_IF SUITE TX_KEYFILE RX_KEYFILE MY_SCI PEER_SCI MY_SSCI PEER_SSCI
+write_gw_conf() {
+	local f=$1 name=$2 sock=$3 pif=$4 xif=$5 suite=$6 txk=$7 rxk=$8 sci=$9 peer=${10}
+	local ssci=${11} pssci=${12} xtx="" xrx=""
+	if [[ $suite == *xpn* ]]; then
+		xtx=", ssci: $ssci, salt: \"$XPN_SALT\""
+		xrx=", ssci: $pssci, salt: \"$XPN_SALT\""
+	fi
+	cat >"$f" <<YAML
+control: {socket: $sock, lcore: 0}
+workers: [1]
+idle_sleep_us: 50
+links:
+  - name: $name
+    plain: {port: "net_af_packet_${name}p,iface=$pif,qpairs=2"}
+    protected: {port: "net_af_packet_${name}x,iface=$xif,qpairs=2"}
+    secy:
+      cipher_suite: $suite
+      encrypt: true
+      include_sci: true
+      replay_protect: true
+      replay_window: 64
+      validate_frames: strict
+      mtu: 1600
+      sci: "$sci"
+    key_agreement: static
+    static:
+      encoding_an: 0
+      tx_sa:
+        - {an: 0, pn: 1, key_file: $txk$xtx}
+      rx_sc:
+        - sci: "$peer"
+          sa:
+            - {an: 0, pn: 1, key_file: $rxk$xrx}
+YAML
+}
+
+# ctl_get SOCKET PYTHON_EXPR: evaluate an expression over `macsecctl stats --json` (as s).
+ctl_get() {
+	"$CTL_BIN" -s "$1" stats --json | $PY -c "import json,sys; s=json.load(sys.stdin); print($2)"
+}

@@ -18,17 +18,36 @@
 #define MACSEC_XPN_THRESHOLD 0xC000000000000000ull
 
 /*
- * 802.1AE-2018 10.6.2: the 32 most significant bits of an extended PN are those
- * of the lowest acceptable PN, unless the most significant of its 32 least
- * significant bits is set and the received one is not, in which case they are
- * one more. (Equivalent to Linux's pn_same_half rule; docs/conformance.md.)
+ * 802.1AE-2018 10.6.2: with XPN only the low 32 bits of the PN are on the wire.
+ * The 32 most significant bits are those of the lowest acceptable PN when the
+ * received low half is at or above the lowest acceptable PN's low half, else one
+ * more. A recovered PN is therefore never below the lowest acceptable PN: a
+ * frame that is really late recovers into the next 2^32 epoch and fails its ICV
+ * (InPktsNotValid), it is never counted InPktsLate (docs/conformance.md).
  */
 static inline uint64_t macsec_xpn_recover(uint64_t lowest_pn, uint32_t pn_lo)
 {
 	uint64_t hi = lowest_pn >> 32;
-	uint32_t lo = (uint32_t)lowest_pn;
 
-	if ((lo & 0x80000000u) && !(pn_lo & 0x80000000u))
+	if (pn_lo < (uint32_t)lowest_pn)
+		hi++;
+	return hi << 32 | pn_lo;
+}
+
+/*
+ * Linux drivers/net/macsec.c reads it differently: the high bits are those of
+ * the next expected PN, one more only when the received low half is below the
+ * next PN's low half and in the other half of the 32-bit space. In-window
+ * frames recover the same under both rules; a late frame stays late here and
+ * is counted InPktsLate. Selectable per SecY for operators who want Linux's
+ * counters (xpn_recovery: linux).
+ */
+static inline uint64_t macsec_xpn_recover_linux(uint64_t next_pn, uint32_t pn_lo)
+{
+	uint64_t hi = next_pn >> 32;
+	uint32_t lo = (uint32_t)next_pn;
+
+	if (pn_lo < lo && ((pn_lo ^ lo) & 0x80000000u))
 		hi++;
 	return hi << 32 | pn_lo;
 }

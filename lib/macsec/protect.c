@@ -116,7 +116,7 @@ static inline void tx_count(const struct macsec_secy *secy, struct macsec_secy_s
 
 /* A multi-segment frame: protect a linear copy, then write it back. 0 = sent. */
 static int tx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc, struct macsec_sa *sa,
-			 uint64_t pn, struct rte_mbuf *m, uint32_t ctb)
+			 uint64_t pn, struct rte_mbuf *m)
 {
 	struct macsec_secy_stats *st = &secy->stats[lc->worker];
 	uint32_t tl = secy->sectag_len, len = m->pkt_len;
@@ -128,7 +128,8 @@ static int tx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc, stru
 		st->out_pkts_no_room++;
 		return -1;
 	}
-	tx_build(secy, sa, pn, f, len, ctb, &fr, &op);
+	tx_build(secy, sa, pn, f, len, clear_tag_bytes(f, len, secy->conf.vlan_tags_in_clear), &fr,
+		 &op);
 	lc->aead->seal_burst(lc->aead_lctx, &op, 1);
 	if (unlikely(op.status != 0)) {
 		st->out_pkts_crypto_error++;
@@ -161,12 +162,14 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 		struct rte_mbuf *m = pkts[first + i];
 		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		if (unlikely(m->pkt_len < ETH_HDR || m->data_len < ETH_HDR)) {
+		if (unlikely(m->pkt_len < ETH_HDR)) {
 			st->out_pkts_runt++;
 			bad[nbad++] = m;
 			continue;
 		}
-		ctb[nwork] = clear_tag_bytes(f, m->data_len, secy->conf.vlan_tags_in_clear);
+		/* A chained frame's tags are found on its linear copy (tx_one_bounce). */
+		ctb[nwork] = m->nb_segs == 1 ?
+			clear_tag_bytes(f, m->data_len, secy->conf.vlan_tags_in_clear) : 0;
 		/* 802.1AE 10.5: a frame too long once protected is not sent. */
 		if (unlikely(m->pkt_len + grow - ETH_HDR > secy->conf.mtu)) {
 			st->out_pkts_too_long++;
@@ -197,15 +200,9 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 	for (i = 0; i < nwork; i++, pn++) {
 		struct rte_mbuf *m = work[i];
 
-		if (unlikely(m->nb_segs > 1)) {
-			if (tx_one_bounce(secy, lc, sa, pn, m, ctb[i]) == 0)
-				good[ngood++] = m;
-			else
-				bad[nbad++] = m;
-			continue;
-		}
-		if (unlikely(rte_pktmbuf_headroom(m) < tl || rte_pktmbuf_tailroom(m) < MACSEC_ICV_LEN)) {
-			if (tx_one_bounce(secy, lc, sa, pn, m, ctb[i]) == 0)
+		if (unlikely(m->nb_segs > 1 || rte_pktmbuf_headroom(m) < tl ||
+			     rte_pktmbuf_tailroom(m) < MACSEC_ICV_LEN)) {
+			if (tx_one_bounce(secy, lc, sa, pn, m) == 0)
 				good[ngood++] = m;
 			else
 				bad[nbad++] = m;

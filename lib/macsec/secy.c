@@ -76,6 +76,8 @@ int macsec_secy_conf_check(const struct macsec_secy_conf *c, const char **why)
 		w = "confidentiality_offset must be 0, 30 or 50";
 	else if (c->vlan_tags_in_clear > MACSEC_MAX_CLEAR_TAGS)
 		w = "vlan_tags_in_clear must be 0, 1 or 2";
+	else if (c->xpn_recovery > MACSEC_XPN_RECOVERY_LINUX)
+		w = "unknown xpn_recovery";
 	else if (c->use_es && c->include_sci)
 		w = "end station (ES) and include_sci exclude each other";
 	else if (c->use_scb && c->include_sci)

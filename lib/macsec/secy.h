@@ -31,6 +31,12 @@ enum macsec_validate {
 	MACSEC_VALIDATE_STRICT,
 };
 
+/** How the high half of a received XPN PN is recovered (lib/macsec/pn.h). */
+enum macsec_xpn_recovery {
+	MACSEC_XPN_RECOVERY_IEEE = 0,  /**< 802.1AE-2018 10.6.2 (default) */
+	MACSEC_XPN_RECOVERY_LINUX,     /**< as Linux drivers/net/macsec.c */
+};
+
 /** The SecY's management settings (802.1AE 10.7). */
 struct macsec_secy_conf {
 	enum macsec_cipher_suite cipher_suite;
@@ -40,6 +46,7 @@ struct macsec_secy_conf {
 	uint16_t mtu;                 /**< protected frame length minus the 14-octet header */
 	uint8_t confidentiality_offset; /**< 0, 30 or 50 */
 	uint8_t vlan_tags_in_clear;   /**< 0..2 802.1Q/802.1ad tags left before the SecTAG */
+	uint8_t xpn_recovery;         /**< enum macsec_xpn_recovery */
 	bool protect_frames;          /**< false: transmit untagged */
 	bool encrypt;                 /**< confidentialityProtect; false = integrity only */
 	bool include_sci;             /**< alwaysIncludeSCI */

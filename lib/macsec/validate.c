@@ -125,7 +125,12 @@ static enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx
 	}
 	next = __atomic_load_n(&fr->sa->next_pn, __ATOMIC_ACQUIRE);
 	lowest = macsec_lowest_pn(next, c->replay_window);
-	fr->pn = secy->xpn ? macsec_xpn_recover(lowest, tag.pn) : tag.pn;
+	if (!secy->xpn)
+		fr->pn = tag.pn;
+	else if (c->xpn_recovery == MACSEC_XPN_RECOVERY_IEEE)
+		fr->pn = macsec_xpn_recover(lowest, tag.pn);
+	else
+		fr->pn = macsec_xpn_recover_linux(next, tag.pn);
 	/* 10.6.2: a PN below the lowest acceptable one is discarded before any crypto. */
 	if (c->replay_protect && fr->pn < lowest) {
 		fr->sc->stats[w].in_pkts_late++;

@@ -19,17 +19,16 @@
 
 /*
  * 802.1AE-2018 10.6.2: with XPN only the low 32 bits of the PN are on the wire.
- * The 32 most significant bits are those of the lowest acceptable PN when the
- * received low half is at or above the lowest acceptable PN's low half, else one
- * more. A recovered PN is therefore never below the lowest acceptable PN: a
- * frame that is really late recovers into the next 2^32 epoch and fails its ICV
- * (InPktsNotValid), it is never counted InPktsLate (docs/conformance.md).
+ * The 32 most significant bits are assumed unchanged since the frame with the
+ * lowest acceptable PN, unless the most significant of the lowest acceptable
+ * PN's 32 least significant bits is set and the received PN's is not: then they
+ * are one more (docs/conformance.md).
  */
 static inline uint64_t macsec_xpn_recover(uint64_t lowest_pn, uint32_t pn_lo)
 {
 	uint64_t hi = lowest_pn >> 32;
 
-	if (pn_lo < (uint32_t)lowest_pn)
+	if (((uint32_t)lowest_pn & 0x80000000u) && !(pn_lo & 0x80000000u))
 		hi++;
 	return hi << 32 | pn_lo;
 }
@@ -37,10 +36,10 @@ static inline uint64_t macsec_xpn_recover(uint64_t lowest_pn, uint32_t pn_lo)
 /*
  * Linux drivers/net/macsec.c reads it differently: the high bits are those of
  * the next expected PN, one more only when the received low half is below the
- * next PN's low half and in the other half of the 32-bit space. In-window
- * frames recover the same under both rules; a late frame stays late here and
- * is counted InPktsLate. Selectable per SecY for operators who want Linux's
- * counters (xpn_recovery: linux).
+ * next PN's low half and in the other half of the 32-bit space. Frames within
+ * 2^31 of the window recover the same under both rules; they differ for PNs far
+ * from it (the replay scenarios in tests/vectors show where). Selectable per
+ * SecY (xpn_recovery: linux) to match a Linux peer's view exactly.
  */
 static inline uint64_t macsec_xpn_recover_linux(uint64_t next_pn, uint32_t pn_lo)
 {

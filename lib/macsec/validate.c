@@ -19,6 +19,7 @@ enum rx_verdict {
 	RX_DELIVER,    /* deliver as received (untagged) */
 	RX_STRIP,      /* deliver with SecTAG and ICV removed, not validated */
 	RX_CRYPTO,     /* needs ICV verification */
+	RX_BOUNCE,     /* chained frame: validated on a linear copy, in arrival order */
 };
 
 /* Per-frame state from parse to completion. */
@@ -281,7 +282,9 @@ static void validate_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 		struct rte_mbuf *m = pkts[first + i];
 
 		if (unlikely(m->nb_segs > 1)) {
-			verdict[i] = rx_one_bounce(secy, lc, t, m) ? RX_DELIVER : RX_DROP;
+			/* Not now: it would move nextPN before the frames ahead of it in
+			 * this chunk completed, and make them late (pass 3 keeps order). */
+			verdict[i] = RX_BOUNCE;
 			continue;
 		}
 		verdict[i] = (uint8_t)rx_parse(secy, t, w, rte_pktmbuf_mtod(m, uint8_t *), m->data_len,
@@ -297,6 +300,8 @@ static void validate_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 		struct rte_mbuf *m = pkts[first + i];
 		uint32_t len;
 
+		if (unlikely(verdict[i] == RX_BOUNCE))
+			verdict[i] = rx_one_bounce(secy, lc, t, m) ? RX_DELIVER : RX_DROP;
 		if (verdict[i] == RX_DROP ||
 		    (verdict[i] == RX_CRYPTO && !rx_complete(secy, w, &fr[i], ops[opidx[i]].status))) {
 			bad[nbad++] = m;

@@ -4,6 +4,7 @@
 #define GW_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "secy.h"
@@ -21,8 +22,8 @@ enum gw_mka_policy { GW_MKA_MUST_SECURE = 0, GW_MKA_SHOULD_SECURE };
 
 struct gw_port_conf {
 	char dev[GW_DEV_MAX];      /* PCI address ("0000:3b:00.0") or vdev string ("net_tap0,iface=x") */
-	uint16_t rx_queues;        /* default 1 */
-	uint16_t rx_desc, tx_desc; /* default 1024 */
+	uint16_t rx_queues;        /* default 1 (protected: 1 only, for now) */
+	uint16_t rx_desc, tx_desc; /* default 1024, 32..32768 */
 };
 
 /* One SA as `ip macsec add ... sa AN pn PN on key ID KEY` has it. */
@@ -63,7 +64,7 @@ struct gw_mka_conf {
 	uint8_t eapol_dest[6];     /* default 01:80:C2:00:00:03 */
 	uint16_t eapol_vlan;       /* 0 = untagged MKPDUs, else 1..4094 */
 	uint32_t hello_time_ms;    /* default 2000 */
-	uint32_t life_time_ms;     /* default 6000 */
+	uint32_t life_time_ms;     /* default 3 x hello_time_ms (6000) */
 	uint32_t sak_rekey_interval_s; /* 0 = no timed rekey */
 	enum gw_mka_policy policy;
 };
@@ -71,7 +72,9 @@ struct gw_mka_conf {
 struct gw_link_conf {
 	char name[GW_NAME_MAX];
 	struct gw_port_conf plain, protected_;
-	struct macsec_secy_conf secy;   /* sci default: protected port MAC || port 1 */
+	/* sci default: protected port MAC || port_id; mtu (protected port, octets after the
+	 * Ethernet header) default 1500 + 32 + 4 per VLAN tag in clear. */
+	struct macsec_secy_conf secy;
 	bool sci_set;                   /* sci given explicitly in the file */
 	uint16_t port_id;               /* SCI port identifier when sci is derived (default 1) */
 	enum gw_key_agreement ka;
@@ -93,14 +96,22 @@ struct gw_conf {
 };
 
 /**
- * Parse and check @p path. On error returns a negative errno and writes one line
- * "FILE:LINE:COL: KEY: what is wrong" into @p err; nothing is half-filled that
- * the caller might use. Key material read from *_file paths is refused when
- * the file is readable by group or others.
+ * Parse and check @p path (no EAL needed). Returns 0, or a negative errno with one line
+ * "FILE:LINE:COL: KEY: what is wrong" in @p err (errors about the file itself:
+ * "FILE: cannot read: why"). All-or-nothing: on error @p conf is left as it was and every
+ * key read so far is wiped. Key files (*_file) relative paths are taken from the directory
+ * of @p path; a key file readable or writable by group or others is refused.
  */
 int gw_config_load(const char *path, struct gw_conf *conf, char *err, size_t err_len);
 
-/** Wipe all key material in @p conf. */
+/**
+ * The same on a buffer (tests, fuzzing): @p name is used in messages and, through its
+ * directory part, to resolve relative *_file paths (none: the working directory).
+ */
+int gw_config_parse(const char *name, const void *text, size_t len, struct gw_conf *conf,
+		    char *err, size_t err_len);
+
+/** Wipe all key material (SA keys and salts, CAKs) in @p conf; the rest stays readable. */
 void gw_config_wipe(struct gw_conf *conf);
 
 #endif

@@ -290,7 +290,7 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		gw->aead = macsec_aead_find(gw->conf.crypto[0] ? gw->conf.crypto : "auto");
 		if (gw->aead == NULL) {
-			snprintf(err, sizeof(err), "crypto engine '%s' is not available here",
+			snprintf(err, sizeof(err), "crypto engine '%.16s' is not available here",
 				 gw->conf.crypto);
 			rc = -ENOTSUP;
 		}

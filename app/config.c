@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* YAML configuration loader: every node checked, errors as FILE:LINE:COL: KEY: why, all-or-nothing. */
+/* YAML configuration loader: the gateway's schema, every node checked, all-or-nothing. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,589 +12,16 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "config_yaml.h"
 
 #define CFG_FILE_MAX (1u << 20)      /* a config is a few KiB; refuse anything absurd */
-#define CFG_SECRET_FILE_MAX 256      /* hex of a 32-octet key with separators and a newline */
 #define CFG_LCORE_MAX 1023u          /* the EAL checks the real limit at start */
 #define CFG_SUN_PATH_MAX 107u        /* sizeof(sockaddr_un.sun_path) - 1 */
 #define CFG_MTU_PAYLOAD 1500u        /* what the plain side carries by default */
 #define CFG_MTU_OVERHEAD 32u         /* SecTAG with SCI (16) + ICV (16) */
 #define CFG_MTU_MAX 16000u           /* frames are linearised into a 16 KiB bounce buffer */
 
-struct cfg {
-	const char *file;
-	char dir[GW_PATH_MAX];       /* relative *_file paths are taken from here */
-	yaml_document_t *doc;
-	char *err;
-	size_t err_len;
-	char key[192];               /* dotted path of the node being read, e.g. links[0].secy.mtu */
-	size_t key_len;
-};
-
-static const char *const cfg_bool_true[] = {"true", "yes", "on", NULL};
-static const char *const cfg_bool_false[] = {"false", "no", "off", NULL};
-
-/* --- errors and key paths --- */
-
-static int cfg_failv(struct cfg *p, size_t line, size_t col, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (p->err_len == 0 || p->err[0] != '\0')
-		return -EINVAL;          /* the first error is the one reported */
-	n = snprintf(p->err, p->err_len, "%s:%zu:%zu: %s: ", p->file, line, col,
-		     p->key_len ? p->key : "(top)");
-	if (n >= 0 && (size_t)n < p->err_len)
-		vsnprintf(p->err + n, p->err_len - (size_t)n, fmt, ap);
-	return -EINVAL;
-}
-
-__attribute__((format(printf, 3, 4)))
-static int cfg_fail(struct cfg *p, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = cfg_failv(p, n->start_mark.line + 1, n->start_mark.column + 1, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-__attribute__((format(printf, 2, 3)))
-static size_t key_push(struct cfg *p, const char *fmt, ...)
-{
-	size_t old = p->key_len;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(p->key + old, sizeof(p->key) - old, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		p->key_len = old + (size_t)n < sizeof(p->key) ? old + (size_t)n : sizeof(p->key) - 1;
-	if (old == 0 && p->key[0] == '.') {      /* top-level keys have no leading dot */
-		memmove(p->key, p->key + 1, p->key_len);
-		p->key_len--;
-	}
-	return old;
-}
-
-static void key_pop(struct cfg *p, size_t old)
-{
-	p->key_len = old;
-	p->key[old] = '\0';
-}
-
-/* --- nodes --- */
-
-static const char *sval(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static bool node_is_null(const yaml_node_t *n)
-{
-	const char *s = sval(n);
-
-	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	       (s[0] == '\0' || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0);
-}
-
-static const char *node_kind(const yaml_node_t *n)
-{
-	if (n->type == YAML_MAPPING_NODE)
-		return "a mapping";
-	if (n->type == YAML_SEQUENCE_NODE)
-		return "a list";
-	return node_is_null(n) ? "no value" : "a scalar";
-}
-
-static yaml_node_t *node_at(const struct cfg *p, int index)
-{
-	return yaml_document_get_node(p->doc, index);
-}
-
-static yaml_node_t *map_find(const struct cfg *p, const yaml_node_t *map, const char *name)
-{
-	for (const yaml_node_pair_t *pr = map->data.mapping.pairs.start;
-	     pr < map->data.mapping.pairs.top; pr++) {
-		const yaml_node_t *k = node_at(p, pr->key);
-
-		if (k->type == YAML_SCALAR_NODE && strcmp(sval(k), name) == 0)
-			return node_at(p, pr->value);
-	}
-	return NULL;
-}
-
-/* @p n must be a mapping whose keys are all in @p known, each once. */
-static int map_check(struct cfg *p, const yaml_node_t *n, const char *const *known)
-{
-	if (n->type != YAML_MAPPING_NODE)
-		return cfg_fail(p, n, "expected a mapping, got %s", node_kind(n));
-	for (const yaml_node_pair_t *pr = n->data.mapping.pairs.start;
-	     pr < n->data.mapping.pairs.top; pr++) {
-		const yaml_node_t *k = node_at(p, pr->key);
-		const char *const *kn = known;
-		char list[256] = "";
-		size_t used = 0;
-
-		if (k->type != YAML_SCALAR_NODE)
-			return cfg_fail(p, k, "a key must be a name, not %s", node_kind(k));
-		while (*kn != NULL && strcmp(*kn, sval(k)) != 0)
-			kn++;
-		if (*kn == NULL) {
-			for (kn = known; *kn != NULL && used < sizeof(list); kn++)
-				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-							 kn == known ? "" : ", ", *kn);
-			if (used >= sizeof(list))
-				memcpy(list + sizeof(list) - 4, "...", 4);
-			key_push(p, ".%s", sval(k));
-			return cfg_fail(p, k, "unknown key (valid here: %s)", list);
-		}
-		for (const yaml_node_pair_t *q = n->data.mapping.pairs.start; q < pr; q++) {
-			const yaml_node_t *kq = node_at(p, q->key);
-
-			if (kq->type == YAML_SCALAR_NODE && strcmp(sval(kq), sval(k)) == 0) {
-				key_push(p, ".%s", sval(k));
-				return cfg_fail(p, k, "duplicate key (first given on line %zu)",
-						kq->start_mark.line + 1);
-			}
-		}
-	}
-	return 0;
-}
-
-/* The key whose value is @p n, so an error about a whole mapping points at its name. */
-static const yaml_node_t *owner_key(const struct cfg *p, const yaml_node_t *n)
-{
-	int idx = (int)(n - p->doc->nodes.start) + 1;
-
-	for (const yaml_node_t *m = p->doc->nodes.start; m < p->doc->nodes.top; m++) {
-		if (m->type != YAML_MAPPING_NODE)
-			continue;
-		for (const yaml_node_pair_t *pr = m->data.mapping.pairs.start;
-		     pr < m->data.mapping.pairs.top; pr++)
-			if (pr->value == idx)
-				return node_at(p, pr->key);
-	}
-	return n;       /* a list item or the root: its own position */
-}
-
-static int missing(struct cfg *p, const yaml_node_t *map, const char *name)
-{
-	key_push(p, ".%s", name);
-	return cfg_fail(p, owner_key(p, map), "missing required key");
-}
-
-/* The value of @p name in @p map with its path pushed; NULL (nothing pushed) when absent. */
-static yaml_node_t *field(struct cfg *p, const yaml_node_t *map, const char *name, size_t *old)
-{
-	yaml_node_t *v = map == NULL ? NULL : map_find(p, map, name);
-
-	if (v != NULL)
-		*old = key_push(p, ".%s", name);
-	return v;
-}
-
-static int want_scalar(struct cfg *p, const yaml_node_t *v, const char *what)
-{
-	if (v->type != YAML_SCALAR_NODE || node_is_null(v))
-		return cfg_fail(p, v, "expected %s, got %s", what, node_kind(v));
-	return 0;
-}
-
-/* --- scalar parsers --- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decimal, or hexadecimal with 0x. */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	unsigned int base = 10;
-	uint64_t v = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (*s == '\0')
-		return -EINVAL;
-	for (; *s != '\0'; s++) {
-		int d = hexval(*s);
-
-		if (d < 0 || (unsigned int)d >= base)
-			return -EINVAL;
-		if (v > (UINT64_MAX - (unsigned int)d) / base)
-			return -ERANGE;
-		v = v * base + (unsigned int)d;
-	}
-	*out = v;
-	return 0;
-}
-
-/*
- * Octets from hex: an optional 0x, then pairs of digits, optionally separated by
- * ':' or '-' (one separator between every pair, or none at all). Never quotes the
- * input in @p why: it may be a key.
- */
-static int hex_decode(const char *s, size_t len, uint8_t *out, size_t max, size_t *n_out,
-		      const char **why)
-{
-	size_t n = 0, i = 0;
-	char sep = 0;
-
-	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		i = 2;
-	if (i < len && i + 2 < len && (s[i + 2] == ':' || s[i + 2] == '-'))
-		sep = s[i + 2];
-	while (i < len) {
-		int hi, lo;
-
-		if (n > 0 && sep != 0) {
-			if (s[i] != sep) {
-				*why = "bad hex: separators must be between every octet";
-				return -EINVAL;
-			}
-			i++;
-		}
-		if (i + 1 >= len) {
-			*why = i < len && hexval(s[i]) >= 0 ? "bad hex: odd number of hex digits" :
-							      "bad hex: ends with a separator";
-			return -EINVAL;
-		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0) {
-			*why = "bad hex: not a hex digit";
-			return -EINVAL;
-		}
-		if (n == max) {
-			*why = "too long";
-			return -E2BIG;
-		}
-		out[n++] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-	}
-	if (n == 0) {
-		*why = "bad hex: no digits";
-		return -EINVAL;
-	}
-	*n_out = n;
-	return 0;
-}
-
-/* --- typed fields: 0 absent (default kept), 1 set, -EINVAL on error --- */
-
-static int get_u64(struct cfg *p, const yaml_node_t *map, const char *name, uint64_t min,
-		   uint64_t max, uint64_t *out)
-{
-	size_t old = 0;
-	yaml_node_t *v = field(p, map, name, &old);
-	uint64_t x;
-	int rc;
-
-	if (v == NULL)
-		return 0;
-	if (want_scalar(p, v, "an integer") < 0)
-		return -EINVAL;
-	rc = parse_u64(sval(v), &x);
-	if (rc == -EINVAL)
-		return cfg_fail(p, v, "expected an integer, got '%.40s'", sval(v));
-	if (rc < 0 || x < min || x > max)
-		return cfg_fail(p, v, "%.40s is out of range %llu..%llu", sval(v),
-				(unsigned long long)min, (unsigned long long)max);
-	*out = x;
-	key_pop(p, old);
-	return 1;
-}
-
-/* get_u64 into an unsigned field of 1, 2, 4 or 8 octets; the range must fit it. */
-static int get_uint_sz(struct cfg *p, const yaml_node_t *map, const char *name, uint64_t min,
-		       uint64_t max, void *dst, size_t size)
-{
-	uint64_t x = 0;
-	int rc = get_u64(p, map, name, min, max, &x);
-
-	if (rc == 1 && size == 1)
-		*(uint8_t *)dst = (uint8_t)x;
-	else if (rc == 1 && size == 2)
-		*(uint16_t *)dst = (uint16_t)x;
-	else if (rc == 1 && size == 4)
-		*(uint32_t *)dst = (uint32_t)x;
-	else if (rc == 1)
-		*(uint64_t *)dst = x;
-	return rc;
-}
-#define get_uint(p, map, name, min, max, dst) \
-	get_uint_sz(p, map, name, min, max, (dst), sizeof(*(dst)))
-
-static int word_index(const char *s, const char *const *words)
-{
-	for (int i = 0; words[i] != NULL; i++)
-		if (strcasecmp(s, words[i]) == 0)
-			return i;
-	return -1;
-}
-
-static int get_bool(struct cfg *p, const yaml_node_t *map, const char *name, bool *out)
-{
-	size_t old = 0;
-	yaml_node_t *v = field(p, map, name, &old);
-
-	if (v == NULL)
-		return 0;
-	if (want_scalar(p, v, "true or false") < 0)
-		return -EINVAL;
-	if (word_index(sval(v), cfg_bool_true) >= 0)
-		*out = true;
-	else if (word_index(sval(v), cfg_bool_false) >= 0)
-		*out = false;
-	else
-		return cfg_fail(p, v, "expected true or false, got '%.40s'", sval(v));
-	key_pop(p, old);
-	return 1;
-}
-
-/* One of @p words (NULL-terminated); *out is its index. */
-static int get_enum(struct cfg *p, const yaml_node_t *map, const char *name,
-		    const char *const *words, int *out)
-{
-	size_t old = 0, used = 0;
-	yaml_node_t *v = field(p, map, name, &old);
-	char list[128] = "";
-	int i;
-
-	if (v == NULL)
-		return 0;
-	if (want_scalar(p, v, "a name") < 0)
-		return -EINVAL;
-	i = word_index(sval(v), words);
-	if (i < 0) {
-		for (int k = 0; words[k] != NULL && used < sizeof(list); k++)
-			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-						 k ? " | " : "", words[k]);
-		return cfg_fail(p, v, "'%.40s' is not one of %s", sval(v), list);
-	}
-	*out = i;
-	key_pop(p, old);
-	return 1;
-}
-
-static int get_str(struct cfg *p, const yaml_node_t *map, const char *name, char *buf,
-		   size_t size, const yaml_node_t **node)
-{
-	size_t old = 0;
-	yaml_node_t *v = field(p, map, name, &old);
-
-	if (v == NULL)
-		return 0;
-	if (want_scalar(p, v, "a string") < 0)
-		return -EINVAL;
-	if (v->data.scalar.length >= size || strlen(sval(v)) != v->data.scalar.length)
-		return cfg_fail(p, v, "longer than %zu characters", size - 1);
-	memcpy(buf, sval(v), v->data.scalar.length + 1);
-	if (node != NULL)
-		*node = v;
-	key_pop(p, old);
-	return 1;
-}
-
-/* Non-secret hex (ckn, salt, key_id): @p min..@p max octets. */
-static int get_hex(struct cfg *p, const yaml_node_t *map, const char *name, uint8_t *buf,
-		   size_t min, size_t max, uint8_t *len)
-{
-	size_t old = 0, n = 0;
-	yaml_node_t *v = field(p, map, name, &old);
-	const char *why = NULL;
-
-	if (v == NULL)
-		return 0;
-	if (want_scalar(p, v, "hex octets") < 0)
-		return -EINVAL;
-	if (hex_decode(sval(v), v->data.scalar.length, buf, max, &n, &why) < 0)
-		return min == max ? cfg_fail(p, v, "%s (want %zu octets)", why, min) :
-				    cfg_fail(p, v, "%s (want %zu..%zu octets)", why, min, max);
-	if (n < min)
-		return cfg_fail(p, v, "%zu octets, want %zu%s", n, min, min == max ? "" : " or more");
-	*len = (uint8_t)n;
-	key_pop(p, old);
-	return 1;
-}
-
-static int read_secret_file(struct cfg *p, const yaml_node_t *v, uint8_t *out, size_t max,
-			    size_t *n_out)
-{
-	char path[GW_PATH_MAX * 2], buf[CFG_SECRET_FILE_MAX + 1];
-	const char *why = NULL;
-	struct stat st;
-	size_t len = 0, s = 0;
-	ssize_t r;
-	int fd, rc;
-
-	if (sval(v)[0] == '/' || p->dir[0] == '\0')
-		rc = snprintf(path, sizeof(path), "%s", sval(v));
-	else
-		rc = snprintf(path, sizeof(path), "%s/%s", p->dir, sval(v));
-	if (rc < 0 || (size_t)rc >= sizeof(path))
-		return cfg_fail(p, v, "path too long");
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return cfg_fail(p, v, "cannot open key file %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cfg_fail(p, v, "key file %s is not a regular file", path);
-	}
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		close(fd);
-		return cfg_fail(p, v, "key file %s is readable or writable by group or others "
-				"(mode %04o): refused, chmod 600 it", path, (unsigned int)(st.st_mode & 07777));
-	}
-	while (len < sizeof(buf) && (r = read(fd, buf + len, sizeof(buf) - len)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			close(fd);
-			macsec_wipe(buf, sizeof(buf));
-			return cfg_fail(p, v, "cannot read key file %s: %s", path, strerror(-rc));
-		}
-		len += (size_t)r;
-	}
-	close(fd);
-	if (len == sizeof(buf)) {
-		macsec_wipe(buf, sizeof(buf));
-		return cfg_fail(p, v, "key file %s is longer than %u octets", path, CFG_SECRET_FILE_MAX);
-	}
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
-			   buf[len - 1] == '\t'))
-		len--;
-	while (s < len && (buf[s] == ' ' || buf[s] == '\t'))
-		s++;
-	rc = hex_decode(buf + s, len - s, out, max, n_out, &why);
-	macsec_wipe(buf, sizeof(buf));
-	if (rc < 0)
-		return cfg_fail(p, v, "key file %s: %s", path, why);
-	return 0;
-}
-
-/*
- * A secret given as @p name (inline hex) or @p name_file (path to a file of hex):
- * exactly one of them; @p lens lists the accepted lengths (0-terminated).
- */
-static int get_secret(struct cfg *p, const yaml_node_t *map, const char *name, uint8_t *out,
-		      uint8_t *out_len, const unsigned int *lens, const char *len_why)
-{
-	char fname[48];
-	size_t old = 0, n = 0;
-	yaml_node_t *v, *vf;
-	const char *why = NULL;
-	uint8_t tmp[MACSEC_KEY_MAX];
-	int rc;
-
-	snprintf(fname, sizeof(fname), "%s_file", name);
-	v = map_find(p, map, name);
-	vf = map_find(p, map, fname);
-	if (v == NULL && vf == NULL) {
-		key_push(p, ".%s", name);
-		return cfg_fail(p, owner_key(p, map), "missing: give %s (hex) or %s (path)", name,
-				fname);
-	}
-	if (v != NULL && vf != NULL) {
-		key_push(p, ".%s", fname);
-		return cfg_fail(p, vf, "give %s or %s, not both", name, fname);
-	}
-	if (v != NULL) {
-		old = key_push(p, ".%s", name);
-		if (want_scalar(p, v, "hex octets") < 0)
-			return -EINVAL;
-		rc = hex_decode(sval(v), v->data.scalar.length, tmp, sizeof(tmp), &n, &why);
-	} else {
-		old = key_push(p, ".%s", fname);
-		if (want_scalar(p, vf, "a file path") < 0)
-			return -EINVAL;
-		rc = read_secret_file(p, vf, tmp, sizeof(tmp), &n);
-		if (rc < 0) {
-			macsec_wipe(tmp, sizeof(tmp));
-			return rc;
-		}
-		v = vf;
-	}
-	if (rc < 0) {
-		macsec_wipe(tmp, sizeof(tmp));
-		return cfg_fail(p, v, "%s%s", why, rc == -E2BIG ? ": more than 32 octets" : "");
-	}
-	while (*lens != 0 && *lens != n)
-		lens++;
-	if (*lens == 0) {
-		macsec_wipe(tmp, sizeof(tmp));
-		return cfg_fail(p, v, "%zu octets, %s", n, len_why);
-	}
-	memcpy(out, tmp, n);
-	*out_len = (uint8_t)n;
-	macsec_wipe(tmp, sizeof(tmp));
-	key_pop(p, old);
-	return 1;
-}
-
-/* A list of 1..@p max items (or 0.. when @p may_be_empty); NULL when absent. */
-static int get_list(struct cfg *p, const yaml_node_t *map, const char *name, size_t max,
-		    bool may_be_empty, const yaml_node_t **out)
-{
-	size_t old = 0;
-	yaml_node_t *v = field(p, map, name, &old);
-	size_t n;
-
-	*out = NULL;
-	if (v == NULL)
-		return 0;
-	if (v->type != YAML_SEQUENCE_NODE)
-		return cfg_fail(p, v, "expected a list, got %s", node_kind(v));
-	n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-	if (n == 0 && !may_be_empty)
-		return cfg_fail(p, v, "must not be empty");
-	if (n > max)
-		return cfg_fail(p, v, "at most %zu entries, got %zu", max, n);
-	*out = v;
-	key_pop(p, old);
-	return 1;
-}
-
-static size_t list_len(const yaml_node_t *l)
-{
-	return l == NULL ? 0 : (size_t)(l->data.sequence.items.top - l->data.sequence.items.start);
-}
-
-static yaml_node_t *list_item(const struct cfg *p, const yaml_node_t *l, size_t i)
-{
-	return node_at(p, l->data.sequence.items.start[i]);
-}
-
-/* A mapping-valued key: returns the node (NULL when absent) with nothing pushed. */
-static int get_map(struct cfg *p, const yaml_node_t *map, const char *name,
-		   const char *const *known, const yaml_node_t **out)
-{
-	size_t old = 0;
-	yaml_node_t *v = field(p, map, name, &old);
-
-	*out = NULL;
-	if (v == NULL)
-		return 0;
-	if (map_check(p, v, known) < 0)
-		return -EINVAL;
-	*out = v;
-	key_pop(p, old);
-	return 1;
-}
+/* --- 802.1 value types --- */
 
 static int parse_mac(const char *s, uint8_t mac[6])
 {
@@ -614,31 +40,31 @@ static int parse_mac(const char *s, uint8_t mac[6])
 			memcpy(mac, alias[i].mac, 6);
 			return 0;
 		}
-	if ((strlen(s) != 17 && strlen(s) != 12) || hex_decode(s, strlen(s), mac, 6, &n, &why) < 0 ||
-	    n != 6)
+	if ((strlen(s) != 17 && strlen(s) != 12) ||
+	    gw_yaml_hex_decode(s, strlen(s), mac, 6, &n, &why) < 0 || n != 6)
 		return -EINVAL;
 	return 0;
 }
 
 /* 16 hex digits, or MAC/port (02:00:00:0a:01:00/1), 802.1AE 8.2.1. */
-static int get_sci(struct cfg *p, const yaml_node_t *map, const char *name, uint64_t *sci)
+static int get_sci(struct gw_yaml *p, const yaml_node_t *map, const char *name, uint64_t *sci)
 {
 	size_t old = 0, n = 0;
-	yaml_node_t *v = field(p, map, name, &old);
+	yaml_node_t *v = gw_yaml_field(p, map, name, &old);
 	const char *s, *slash, *why;
 	uint8_t b[8];
 	uint64_t port;
 
 	if (v == NULL)
 		return 0;
-	if (want_scalar(p, v, "an SCI") < 0)
+	if (gw_yaml_want_scalar(p, v, "an SCI") < 0)
 		return -EINVAL;
-	s = sval(v);
+	s = gw_yaml_sval(v);
 	slash = strchr(s, '/');
-	if (slash != NULL ? slash - s != 17 || parse_u64(slash + 1, &port) != 0 || port > 0xffff ||
-			    hex_decode(s, 17, b, 6, &n, &why) < 0 || n != 6 :
-			    hex_decode(s, v->data.scalar.length, b, 8, &n, &why) < 0 || n != 8)
-		return cfg_fail(p, v, "expected 16 hex digits or MAC/port, got '%.40s'", s);
+	if (slash != NULL ? slash - s != 17 || gw_yaml_parse_u64(slash + 1, &port) != 0 ||
+			    port > 0xffff || gw_yaml_hex_decode(s, 17, b, 6, &n, &why) < 0 || n != 6 :
+			    gw_yaml_hex_decode(s, v->data.scalar.length, b, 8, &n, &why) < 0 || n != 8)
+		return gw_yaml_fail(p, v, "expected 16 hex digits or MAC/port, got '%.40s'", s);
 	if (slash != NULL) {
 		b[6] = (uint8_t)(port >> 8);
 		b[7] = (uint8_t)port;
@@ -646,7 +72,7 @@ static int get_sci(struct cfg *p, const yaml_node_t *map, const char *name, uint
 	*sci = 0;
 	for (int i = 0; i < 8; i++)
 		*sci = *sci << 8 | b[i];
-	key_pop(p, old);
+	gw_yaml_key_pop(p, old);
 	return 1;
 }
 
@@ -654,118 +80,130 @@ static int get_sci(struct cfg *p, const yaml_node_t *map, const char *name, uint
 
 static const char *const cfg_port_keys[] = {"port", "rx_queues", "rx_desc", "tx_desc", NULL};
 
-static int parse_port(struct cfg *p, const yaml_node_t *link, const char *name,
+static int parse_port(struct gw_yaml *p, const yaml_node_t *link, const char *name,
 		      struct gw_port_conf *pc, const yaml_node_t **port_node)
 {
 	const yaml_node_t *m;
 	size_t old;
 	int rc;
 
-	rc = get_map(p, link, name, cfg_port_keys, &m);
+	rc = gw_yaml_get_map(p, link, name, cfg_port_keys, &m);
 	if (rc <= 0)
-		return rc < 0 ? rc : missing(p, link, name);
-	old = key_push(p, ".%s", name);
+		return rc < 0 ? rc : gw_yaml_missing(p, link, name);
+	old = gw_yaml_key_push(p, ".%s", name);
 	pc->rx_queues = 1;
 	pc->rx_desc = pc->tx_desc = 1024;
-	rc = get_str(p, m, "port", pc->dev, sizeof(pc->dev), port_node);
+	rc = gw_yaml_get_str(p, m, "port", pc->dev, sizeof(pc->dev), port_node);
 	if (rc == 0)
-		return missing(p, m, "port");
+		return gw_yaml_missing(p, m, "port");
 	if (rc > 0 && (pc->dev[0] == '\0' || strpbrk(pc->dev, " \t") != NULL))
-		return cfg_fail(p, *port_node, "a PCI address or vdev string without blanks");
+		return gw_yaml_fail(p, *port_node, "a PCI address or vdev string without blanks");
 	if (rc > 0)
-		rc = get_uint(p, m, "rx_queues", 1, strcmp(name, "protected") == 0 ? 1 : GW_MAX_WORKERS,
-			     &pc->rx_queues);
+		rc = gw_yaml_get_uint(p, m, "rx_queues", 1,
+				      strcmp(name, "protected") == 0 ? 1 : GW_MAX_WORKERS,
+				      &pc->rx_queues);
 	if (rc >= 0)
-		rc = get_uint(p, m, "rx_desc", 32, 32768, &pc->rx_desc);
+		rc = gw_yaml_get_uint(p, m, "rx_desc", 32, 32768, &pc->rx_desc);
 	if (rc >= 0)
-		rc = get_uint(p, m, "tx_desc", 32, 32768, &pc->tx_desc);
+		rc = gw_yaml_get_uint(p, m, "tx_desc", 32, 32768, &pc->tx_desc);
 	if (rc < 0)
 		return rc;
-	key_pop(p, old);
+	gw_yaml_key_pop(p, old);
 	return 0;
 }
 
 static const char *const cfg_secy_keys[] = {
 	"cipher_suite", "encrypt", "confidentiality_offset", "include_sci", "replay_protect",
 	"replay_window", "validate_frames", "mtu", "sci", "port_id", "vlan_tags_in_clear",
-	"use_es", "use_scb", "protect_frames", NULL};
+	"use_es", "use_scb", "protect_frames", "xpn_recovery", NULL};
 static const char *const cfg_validate_names[] = {"disabled", "check", "strict", NULL};
+static const char *const cfg_xpn_recovery_names[] = {"ieee", "linux", NULL};
 
-static int parse_secy(struct cfg *p, const yaml_node_t *link, struct gw_link_conf *lc)
+static int parse_secy(struct gw_yaml *p, const yaml_node_t *link, struct gw_link_conf *lc)
 {
 	struct macsec_secy_conf *s = &lc->secy;
 	const yaml_node_t *m, *v;
 	const char *why = NULL;
 	size_t old, o2 = 0;
-	int rc, val = MACSEC_VALIDATE_STRICT;
+	int rc, val = MACSEC_VALIDATE_STRICT, rec = 0;
 
 	s->cipher_suite = MACSEC_CS_GCM_AES_128;      /* 802.1AE 14.5: the default suite */
 	s->validate_frames = MACSEC_VALIDATE_STRICT;
 	s->protect_frames = s->encrypt = s->include_sci = s->replay_protect = true;
 	s->replay_window = 64;
+	s->xpn_recovery = MACSEC_XPN_RECOVERY_IEEE;   /* 802.1AE 10.6.2 as written */
 	lc->port_id = 1;
-	rc = get_map(p, link, "secy", cfg_secy_keys, &m);
+	rc = gw_yaml_get_map(p, link, "secy", cfg_secy_keys, &m);
 	if (rc < 0)
 		return rc;
-	old = key_push(p, ".secy");
-	if ((v = field(p, m, "cipher_suite", &o2)) != NULL) {
-		if (want_scalar(p, v, "a cipher suite name") < 0)
+	old = gw_yaml_key_push(p, ".secy");
+	if ((v = gw_yaml_field(p, m, "cipher_suite", &o2)) != NULL) {
+		if (gw_yaml_want_scalar(p, v, "a cipher suite name") < 0)
 			return -EINVAL;
-		if (macsec_cs_parse(sval(v), &s->cipher_suite) < 0)
-			return cfg_fail(p, v, "unknown cipher suite '%.40s' (gcm-aes-128 | gcm-aes-256 | "
-					"gcm-aes-xpn-128 | gcm-aes-xpn-256)", sval(v));
-		key_pop(p, o2);
+		if (macsec_cs_parse(gw_yaml_sval(v), &s->cipher_suite) < 0)
+			return gw_yaml_fail(p, v, "unknown cipher suite '%.40s' (gcm-aes-128 | "
+					    "gcm-aes-256 | gcm-aes-xpn-128 | gcm-aes-xpn-256)",
+					    gw_yaml_sval(v));
+		gw_yaml_key_pop(p, o2);
 	}
-	if (get_bool(p, m, "protect_frames", &s->protect_frames) < 0 ||
-	    get_bool(p, m, "encrypt", &s->encrypt) < 0 ||
-	    get_uint(p, m, "confidentiality_offset", 0, 50, &s->confidentiality_offset) < 0 ||
-	    get_bool(p, m, "include_sci", &s->include_sci) < 0 ||
-	    get_bool(p, m, "use_es", &s->use_es) < 0 ||
-	    get_bool(p, m, "use_scb", &s->use_scb) < 0 ||
-	    get_bool(p, m, "replay_protect", &s->replay_protect) < 0 ||
-	    get_enum(p, m, "validate_frames", cfg_validate_names, &val) < 0 ||
-	    get_uint(p, m, "vlan_tags_in_clear", 0, MACSEC_MAX_CLEAR_TAGS, &s->vlan_tags_in_clear) < 0)
+	if (gw_yaml_get_bool(p, m, "protect_frames", &s->protect_frames) < 0 ||
+	    gw_yaml_get_bool(p, m, "encrypt", &s->encrypt) < 0 ||
+	    gw_yaml_get_uint(p, m, "confidentiality_offset", 0, 50, &s->confidentiality_offset) < 0 ||
+	    gw_yaml_get_bool(p, m, "include_sci", &s->include_sci) < 0 ||
+	    gw_yaml_get_bool(p, m, "use_es", &s->use_es) < 0 ||
+	    gw_yaml_get_bool(p, m, "use_scb", &s->use_scb) < 0 ||
+	    gw_yaml_get_bool(p, m, "replay_protect", &s->replay_protect) < 0 ||
+	    gw_yaml_get_enum(p, m, "validate_frames", cfg_validate_names, &val) < 0 ||
+	    gw_yaml_get_enum(p, m, "xpn_recovery", cfg_xpn_recovery_names, &rec) < 0 ||
+	    gw_yaml_get_uint(p, m, "vlan_tags_in_clear", 0, MACSEC_MAX_CLEAR_TAGS,
+			     &s->vlan_tags_in_clear) < 0)
 		return -EINVAL;
 	s->validate_frames = (enum macsec_validate)val;
+	/* Taken with any suite (only XPN suites recover PN bits), so one secy block can be
+	 * switched between suites without editing it. */
+	s->xpn_recovery = rec == 0 ? MACSEC_XPN_RECOVERY_IEEE : MACSEC_XPN_RECOVERY_LINUX;
 	if (s->confidentiality_offset != 0 && s->confidentiality_offset != 30 &&
 	    s->confidentiality_offset != 50) {
-		key_push(p, ".confidentiality_offset");
-		return cfg_fail(p, map_find(p, m, "confidentiality_offset"), "must be 0, 30 or 50");
+		gw_yaml_key_push(p, ".confidentiality_offset");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, m, "confidentiality_offset"),
+				    "must be 0, 30 or 50");
 	}
 	if ((s->use_es || s->use_scb) && s->include_sci) {
-		key_push(p, s->use_es ? ".use_es" : ".use_scb");
-		return cfg_fail(p, map_find(p, m, s->use_es ? "use_es" : "use_scb"),
-				"needs include_sci: false (an explicit SCI excludes ES and SCB)");
+		gw_yaml_key_push(p, s->use_es ? ".use_es" : ".use_scb");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, m, s->use_es ? "use_es" : "use_scb"),
+				    "needs include_sci: false (an explicit SCI excludes ES and SCB)");
 	}
 	/* 802.1AE 10.7.8: with XPN the replay window must stay below 2^30. */
-	if (get_uint(p, m, "replay_window", 0, macsec_cs_is_xpn(s->cipher_suite) ? (1u << 30) - 1 :
-		    UINT32_MAX, &s->replay_window) < 0)
+	if (gw_yaml_get_uint(p, m, "replay_window", 0,
+			     macsec_cs_is_xpn(s->cipher_suite) ? (1u << 30) - 1 : UINT32_MAX,
+			     &s->replay_window) < 0)
 		return -EINVAL;
 	/* Default: a 1500-octet payload fits whatever the SecTAG and the tags in clear. */
 	s->mtu = (uint16_t)(CFG_MTU_PAYLOAD + CFG_MTU_OVERHEAD + 4u * s->vlan_tags_in_clear);
-	if (get_uint(p, m, "mtu", 64 + CFG_MTU_OVERHEAD, CFG_MTU_MAX, &s->mtu) < 0)
+	if (gw_yaml_get_uint(p, m, "mtu", 64 + CFG_MTU_OVERHEAD, CFG_MTU_MAX, &s->mtu) < 0)
 		return -EINVAL;
 	rc = get_sci(p, m, "sci", &s->sci);
 	if (rc < 0)
 		return rc;
 	lc->sci_set = rc == 1;
-	if ((v = field(p, m, "port_id", &o2)) != NULL) {
+	if ((v = gw_yaml_field(p, m, "port_id", &o2)) != NULL) {
 		if (lc->sci_set)
-			return cfg_fail(p, v, "only used when sci is not given (sci = protected MAC || port_id)");
-		key_pop(p, o2);
-		if (get_uint(p, m, "port_id", 1, 0xffff, &lc->port_id) < 0)
+			return gw_yaml_fail(p, v, "only used when sci is not given "
+					    "(sci = protected MAC || port_id)");
+		gw_yaml_key_pop(p, o2);
+		if (gw_yaml_get_uint(p, m, "port_id", 1, 0xffff, &lc->port_id) < 0)
 			return -EINVAL;
 	}
 	if (macsec_secy_conf_check(s, &why) < 0)   /* the library's word is final */
-		return cfg_fail(p, m ? m : link, "%s", why);
-	key_pop(p, old);
+		return gw_yaml_fail(p, m ? m : link, "%s", why);
+	gw_yaml_key_pop(p, old);
 	return 0;
 }
 
 static const char *const cfg_sa_keys[] = {
 	"an", "pn", "key", "key_file", "ssci", "salt", "active", "key_id", NULL};
 
-static int parse_sa(struct cfg *p, const yaml_node_t *n, const struct gw_link_conf *lc,
+static int parse_sa(struct gw_yaml *p, const yaml_node_t *n, const struct gw_link_conf *lc,
 		    struct gw_sa_conf *sa)
 {
 	const enum macsec_cipher_suite cs = lc->secy.cipher_suite;
@@ -775,42 +213,42 @@ static int parse_sa(struct cfg *p, const yaml_node_t *n, const struct gw_link_co
 	uint8_t salt_len = 0;
 	int rc;
 
-	if (map_check(p, n, cfg_sa_keys) < 0)
+	if (gw_yaml_map_check(p, n, cfg_sa_keys) < 0)
 		return -EINVAL;
 	sa->pn = 1;
 	sa->active = true;
-	rc = get_uint(p, n, "an", 0, MACSEC_NUM_AN - 1, &sa->an);
+	rc = gw_yaml_get_uint(p, n, "an", 0, MACSEC_NUM_AN - 1, &sa->an);
 	if (rc == 0)
-		return missing(p, n, "an");
+		return gw_yaml_missing(p, n, "an");
 	/* PN 0 is never sent (802.1AE 10.6.2); without XPN the PN is 32 bits. */
-	if (rc < 0 || get_u64(p, n, "pn", 1, xpn ? UINT64_MAX : UINT32_MAX, &sa->pn) < 0 ||
-	    get_bool(p, n, "active", &sa->active) < 0 ||
-	    get_hex(p, n, "key_id", sa->key_id, 1, sizeof(sa->key_id), &sa->key_id_len) < 0)
+	if (rc < 0 || gw_yaml_get_u64(p, n, "pn", 1, xpn ? UINT64_MAX : UINT32_MAX, &sa->pn) < 0 ||
+	    gw_yaml_get_bool(p, n, "active", &sa->active) < 0 ||
+	    gw_yaml_get_hex(p, n, "key_id", sa->key_id, 1, sizeof(sa->key_id), &sa->key_id_len) < 0)
 		return -EINVAL;
 	snprintf(len_why, sizeof(len_why), "%s needs a %u-octet key", macsec_cs_name(cs), lens[0]);
-	if (get_secret(p, n, "key", sa->key, &sa->key_len, lens, len_why) < 0)
+	if (gw_yaml_get_secret(p, n, "key", sa->key, &sa->key_len, lens, len_why) < 0)
 		return -EINVAL;
 	if (!xpn) {
 		for (const char *const *k = (const char *const[]){"ssci", "salt", NULL}; *k; k++) {
-			const yaml_node_t *v = map_find(p, n, *k);
+			const yaml_node_t *v = gw_yaml_map_find(p, n, *k);
 
 			if (v != NULL) {
-				key_push(p, ".%s", *k);
-				return cfg_fail(p, v, "only XPN cipher suites use %s (this is %s)", *k,
-						macsec_cs_name(cs));
+				gw_yaml_key_push(p, ".%s", *k);
+				return gw_yaml_fail(p, v, "only XPN cipher suites use %s (this is %s)",
+						    *k, macsec_cs_name(cs));
 			}
 		}
 		return 0;
 	}
-	rc = get_uint(p, n, "ssci", 0, UINT32_MAX, &sa->ssci);
+	rc = gw_yaml_get_uint(p, n, "ssci", 0, UINT32_MAX, &sa->ssci);
 	if (rc == 0)
-		return missing(p, n, "ssci");
+		return gw_yaml_missing(p, n, "ssci");
 	if (rc < 0)
 		return rc;
 	sa->has_ssci = true;
-	rc = get_hex(p, n, "salt", sa->salt, sizeof(sa->salt), sizeof(sa->salt), &salt_len);
+	rc = gw_yaml_get_hex(p, n, "salt", sa->salt, sizeof(sa->salt), sizeof(sa->salt), &salt_len);
 	if (rc == 0)
-		return missing(p, n, "salt");
+		return gw_yaml_missing(p, n, "salt");
 	if (rc < 0)
 		return rc;
 	sa->has_salt = true;
@@ -818,30 +256,31 @@ static int parse_sa(struct cfg *p, const yaml_node_t *n, const struct gw_link_co
 }
 
 /* A list of SAs with distinct ANs. */
-static int parse_sa_list(struct cfg *p, const yaml_node_t *map, const char *name,
+static int parse_sa_list(struct gw_yaml *p, const yaml_node_t *map, const char *name,
 			 const struct gw_link_conf *lc, struct gw_sa_conf *sa, uint8_t *n_sa)
 {
 	const yaml_node_t *l;
 	size_t old;
-	int rc = get_list(p, map, name, MACSEC_NUM_AN, false, &l);
+	int rc = gw_yaml_get_list(p, map, name, MACSEC_NUM_AN, false, &l);
 
 	if (rc <= 0)
-		return rc < 0 ? rc : missing(p, map, name);
-	for (size_t i = 0; i < list_len(l); i++) {
-		const yaml_node_t *n = list_item(p, l, i);
+		return rc < 0 ? rc : gw_yaml_missing(p, map, name);
+	for (size_t i = 0; i < gw_yaml_list_len(l); i++) {
+		const yaml_node_t *n = gw_yaml_list_item(p, l, i);
 
-		old = key_push(p, ".%s[%zu]", name, i);
+		old = gw_yaml_key_push(p, ".%s[%zu]", name, i);
 		if (parse_sa(p, n, lc, &sa[i]) < 0)
 			return -EINVAL;
 		for (size_t k = 0; k < i; k++)
 			if (sa[k].an == sa[i].an) {
-				key_push(p, ".an");
-				return cfg_fail(p, map_find(p, n, "an"), "AN %u is already used by %s[%zu]",
-						sa[i].an, name, k);
+				gw_yaml_key_push(p, ".an");
+				return gw_yaml_fail(p, gw_yaml_map_find(p, n, "an"),
+						    "AN %u is already used by %s[%zu]",
+						    sa[i].an, name, k);
 			}
-		key_pop(p, old);
+		gw_yaml_key_pop(p, old);
 	}
-	*n_sa = (uint8_t)list_len(l);
+	*n_sa = (uint8_t)gw_yaml_list_len(l);
 	return 0;
 }
 
@@ -856,10 +295,11 @@ static bool sa_nonce_clash(const struct gw_sa_conf *a, const struct gw_sa_conf *
 }
 
 /* XPN: SA @p a of rx_sc[@p i] against the TX SAs and the SAs of earlier RX SCs. */
-static int xpn_ssci_check(struct cfg *p, const yaml_node_t *sc_node, const struct gw_static_conf *st,
-			  unsigned int i, unsigned int a)
+static int xpn_ssci_check(struct gw_yaml *p, const yaml_node_t *sc_node,
+			  const struct gw_static_conf *st, unsigned int i, unsigned int a)
 {
 	const struct gw_sa_conf *sa = &st->rx_sc[i].sa[a];
+	const yaml_node_t *sa_list;
 	char other[48] = "";
 
 	for (unsigned int t = 0; t < st->n_tx_sa && other[0] == '\0'; t++)
@@ -871,68 +311,71 @@ static int xpn_ssci_check(struct cfg *p, const yaml_node_t *sc_node, const struc
 				snprintf(other, sizeof(other), "rx_sc[%u].sa[%u]", k, b);
 	if (other[0] == '\0')
 		return 0;
-	key_push(p, ".sa[%u].ssci", a);
-	return cfg_fail(p, map_find(p, list_item(p, map_find(p, sc_node, "sa"), a), "ssci"),
-			"same key and ssci as %s: nonces would repeat", other);
+	gw_yaml_key_push(p, ".sa[%u].ssci", a);
+	sa_list = gw_yaml_map_find(p, sc_node, "sa");
+	return gw_yaml_fail(p, gw_yaml_map_find(p, gw_yaml_list_item(p, sa_list, a), "ssci"),
+			    "same key and ssci as %s: nonces would repeat", other);
 }
 
-static int parse_static(struct cfg *p, const yaml_node_t *link, struct gw_link_conf *lc)
+static int parse_static(struct gw_yaml *p, const yaml_node_t *link, struct gw_link_conf *lc)
 {
 	struct gw_static_conf *st = &lc->st;
 	const yaml_node_t *m, *l, *v;
 	size_t old, o2;
 	int rc;
 
-	rc = get_map(p, link, "static", cfg_static_keys, &m);
+	rc = gw_yaml_get_map(p, link, "static", cfg_static_keys, &m);
 	if (rc <= 0)
-		return rc < 0 ? rc : missing(p, link, "static");
-	old = key_push(p, ".static");
+		return rc < 0 ? rc : gw_yaml_missing(p, link, "static");
+	old = gw_yaml_key_push(p, ".static");
 	if (parse_sa_list(p, m, "tx_sa", lc, st->tx_sa, &st->n_tx_sa) < 0)
 		return -EINVAL;
 	st->encoding_an = st->tx_sa[0].an;
-	if (get_uint(p, m, "encoding_an", 0, MACSEC_NUM_AN - 1, &st->encoding_an) < 0)
+	if (gw_yaml_get_uint(p, m, "encoding_an", 0, MACSEC_NUM_AN - 1, &st->encoding_an) < 0)
 		return -EINVAL;
 	rc = -1;
 	for (unsigned int i = 0; i < st->n_tx_sa; i++)
 		if (st->tx_sa[i].an == st->encoding_an)
 			rc = 0;
 	if (rc < 0) {
-		key_push(p, ".encoding_an");
-		return cfg_fail(p, map_find(p, m, "encoding_an"), "no tx_sa has AN %u", st->encoding_an);
+		gw_yaml_key_push(p, ".encoding_an");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, m, "encoding_an"), "no tx_sa has AN %u",
+				    st->encoding_an);
 	}
-	if (get_list(p, m, "rx_sc", GW_MAX_STATIC_RX_SC, true, &l) < 0)
+	if (gw_yaml_get_list(p, m, "rx_sc", GW_MAX_STATIC_RX_SC, true, &l) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < list_len(l); i++) {
+	for (size_t i = 0; i < gw_yaml_list_len(l); i++) {
 		struct gw_rx_sc_conf *sc = &st->rx_sc[i];
-		const yaml_node_t *n = list_item(p, l, i);
+		const yaml_node_t *n = gw_yaml_list_item(p, l, i);
 
-		o2 = key_push(p, ".rx_sc[%zu]", i);
-		if (map_check(p, n, cfg_rx_sc_keys) < 0)
+		o2 = gw_yaml_key_push(p, ".rx_sc[%zu]", i);
+		if (gw_yaml_map_check(p, n, cfg_rx_sc_keys) < 0)
 			return -EINVAL;
 		rc = get_sci(p, n, "sci", &sc->sci);
 		if (rc <= 0)
-			return rc < 0 ? rc : missing(p, n, "sci");
-		v = map_find(p, n, "sci");
+			return rc < 0 ? rc : gw_yaml_missing(p, n, "sci");
+		v = gw_yaml_map_find(p, n, "sci");
 		for (size_t k = 0; k < i; k++)
 			if (st->rx_sc[k].sci == sc->sci) {
-				key_push(p, ".sci");
-				return cfg_fail(p, v, "duplicate RX SCI %016llx (also rx_sc[%zu], line %zu)",
-						(unsigned long long)sc->sci, k,
-						map_find(p, list_item(p, l, k), "sci")->start_mark.line + 1);
+				gw_yaml_key_push(p, ".sci");
+				return gw_yaml_fail(p, v, "duplicate RX SCI %016llx (also rx_sc[%zu], "
+						    "line %zu)", (unsigned long long)sc->sci, k,
+						    gw_yaml_map_find(p, gw_yaml_list_item(p, l, k),
+								     "sci")->start_mark.line + 1);
 			}
 		if (lc->sci_set && sc->sci == lc->secy.sci) {
-			key_push(p, ".sci");
-			return cfg_fail(p, v, "equals this SecY's own sci");
+			gw_yaml_key_push(p, ".sci");
+			return gw_yaml_fail(p, v, "equals this SecY's own sci");
 		}
 		if (parse_sa_list(p, n, "sa", lc, sc->sa, &sc->n_sa) < 0)
 			return -EINVAL;
 		for (unsigned int a = 0; a < sc->n_sa && macsec_cs_is_xpn(lc->secy.cipher_suite); a++)
 			if (xpn_ssci_check(p, n, st, (unsigned int)i, a) < 0)
 				return -EINVAL;
-		key_pop(p, o2);
+		gw_yaml_key_pop(p, o2);
 	}
-	st->n_rx_sc = (uint8_t)list_len(l);
-	key_pop(p, old);
+	st->n_rx_sc = (uint8_t)gw_yaml_list_len(l);
+	gw_yaml_key_pop(p, old);
 	return 0;
 }
 
@@ -942,7 +385,7 @@ static const char *const cfg_mka_keys[] = {
 static const char *const cfg_eapol_keys[] = {"ethertype", "destination", "vlan", NULL};
 static const char *const cfg_policy_names[] = {"must-secure", "should-secure", NULL};
 
-static int parse_mka(struct cfg *p, const yaml_node_t *link, struct gw_link_conf *lc)
+static int parse_mka(struct gw_yaml *p, const yaml_node_t *link, struct gw_link_conf *lc)
 {
 	static const unsigned int cak_lens[] = {16, 32, 0};
 	static const uint8_t pae_group[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x03};
@@ -952,53 +395,55 @@ static int parse_mka(struct cfg *p, const yaml_node_t *link, struct gw_link_conf
 	int rc, pol = GW_MKA_MUST_SECURE;
 	char dest[32];
 
-	rc = get_map(p, link, "mka", cfg_mka_keys, &m);
+	rc = gw_yaml_get_map(p, link, "mka", cfg_mka_keys, &m);
 	if (rc <= 0)
-		return rc < 0 ? rc : missing(p, link, "mka");
-	old = key_push(p, ".mka");
+		return rc < 0 ? rc : gw_yaml_missing(p, link, "mka");
+	old = gw_yaml_key_push(p, ".mka");
 	k->key_server_priority = 16;
 	k->eapol_ethertype = 0x888E;          /* 802.1X 11.1.4 PAE EtherType */
 	memcpy(k->eapol_dest, pae_group, 6);
 	k->hello_time_ms = 2000;              /* 802.1X Table 9-3 MKA Hello Time */
-	if (get_secret(p, m, "cak", k->cak, &k->cak_len, cak_lens, "a CAK has 16 or 32 octets") < 0)
+	if (gw_yaml_get_secret(p, m, "cak", k->cak, &k->cak_len, cak_lens,
+			       "a CAK has 16 or 32 octets") < 0)
 		return -EINVAL;
-	rc = get_hex(p, m, "ckn", k->ckn, 1, GW_CKN_MAX, &k->ckn_len);
+	rc = gw_yaml_get_hex(p, m, "ckn", k->ckn, 1, GW_CKN_MAX, &k->ckn_len);
 	if (rc <= 0)
-		return rc < 0 ? rc : missing(p, m, "ckn");
-	if (get_uint(p, m, "key_server_priority", 0, 255, &k->key_server_priority) < 0 ||
-	    get_uint(p, m, "hello_time_ms", 100, 60000, &k->hello_time_ms) < 0 ||
-	    get_uint(p, m, "sak_rekey_interval_s", 0, 31536000, &k->sak_rekey_interval_s) < 0 ||
-	    get_enum(p, m, "policy", cfg_policy_names, &pol) < 0)
+		return rc < 0 ? rc : gw_yaml_missing(p, m, "ckn");
+	if (gw_yaml_get_uint(p, m, "key_server_priority", 0, 255, &k->key_server_priority) < 0 ||
+	    gw_yaml_get_uint(p, m, "hello_time_ms", 100, 60000, &k->hello_time_ms) < 0 ||
+	    gw_yaml_get_uint(p, m, "sak_rekey_interval_s", 0, 31536000, &k->sak_rekey_interval_s) < 0 ||
+	    gw_yaml_get_enum(p, m, "policy", cfg_policy_names, &pol) < 0)
 		return -EINVAL;
 	k->policy = (enum gw_mka_policy)pol;
 	k->life_time_ms = 3 * k->hello_time_ms;      /* 802.1X: life 6 s for hello 2 s */
-	if (get_uint(p, m, "life_time_ms", 300, 600000, &k->life_time_ms) < 0)
+	if (gw_yaml_get_uint(p, m, "life_time_ms", 300, 600000, &k->life_time_ms) < 0)
 		return -EINVAL;
 	if (k->life_time_ms <= k->hello_time_ms) {
-		key_push(p, ".life_time_ms");
-		return cfg_fail(p, map_find(p, m, "life_time_ms"), "must be longer than hello_time_ms (%u)",
-				k->hello_time_ms);
+		gw_yaml_key_push(p, ".life_time_ms");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, m, "life_time_ms"),
+				    "must be longer than hello_time_ms (%u)", k->hello_time_ms);
 	}
 	if (k->sak_rekey_interval_s != 0 && k->sak_rekey_interval_s < 30) {
-		key_push(p, ".sak_rekey_interval_s");
-		return cfg_fail(p, map_find(p, m, "sak_rekey_interval_s"), "must be 0 (off) or at least 30");
+		gw_yaml_key_push(p, ".sak_rekey_interval_s");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, m, "sak_rekey_interval_s"),
+				    "must be 0 (off) or at least 30");
 	}
-	if (get_map(p, m, "eapol", cfg_eapol_keys, &e) < 0)
+	if (gw_yaml_get_map(p, m, "eapol", cfg_eapol_keys, &e) < 0)
 		return -EINVAL;
-	key_push(p, ".eapol");
-	if (get_uint(p, e, "ethertype", 0x0600, 0xffff, &k->eapol_ethertype) < 0 ||
-	    get_uint(p, e, "vlan", 0, 4094, &k->eapol_vlan) < 0)
+	gw_yaml_key_push(p, ".eapol");
+	if (gw_yaml_get_uint(p, e, "ethertype", 0x0600, 0xffff, &k->eapol_ethertype) < 0 ||
+	    gw_yaml_get_uint(p, e, "vlan", 0, 4094, &k->eapol_vlan) < 0)
 		return -EINVAL;
-	rc = get_str(p, e, "destination", dest, sizeof(dest), &v);
+	rc = gw_yaml_get_str(p, e, "destination", dest, sizeof(dest), &v);
 	if (rc < 0)
 		return rc;
 	if (rc > 0 && parse_mac(dest, k->eapol_dest) < 0) {
-		key_push(p, ".destination");
-		return cfg_fail(p, v, "expected a MAC address (01:80:c2:00:00:03) or one of pae-group, "
-				"nearest-customer-bridge, nearest-bridge, broadcast");
+		gw_yaml_key_push(p, ".destination");
+		return gw_yaml_fail(p, v, "expected a MAC address (01:80:c2:00:00:03) or one of "
+				    "pae-group, nearest-customer-bridge, nearest-bridge, broadcast");
 	}
 	lc->eapol_ethertype = k->eapol_ethertype;
-	key_pop(p, old);
+	gw_yaml_key_pop(p, old);
 	return 0;
 }
 
@@ -1021,7 +466,7 @@ static const char *const cfg_link_keys[] = {
 	"name", "plain", "protected", "secy", "key_agreement", "static", "mka", NULL};
 static const char *const cfg_ka_names[] = {"static", "mka", NULL};
 
-static int parse_link(struct cfg *p, const yaml_node_t *n, struct gw_conf *c, unsigned int idx,
+static int parse_link(struct gw_yaml *p, const yaml_node_t *n, struct gw_conf *c, unsigned int idx,
 		      const yaml_node_t **port_nodes)
 {
 	struct gw_link_conf *lc = &c->links[idx];
@@ -1030,34 +475,34 @@ static int parse_link(struct cfg *p, const yaml_node_t *n, struct gw_conf *c, un
 	int rc, ka = 0;
 	size_t old;
 
-	if (map_check(p, n, cfg_link_keys) < 0)
+	if (gw_yaml_map_check(p, n, cfg_link_keys) < 0)
 		return -EINVAL;
-	rc = get_str(p, n, "name", lc->name, sizeof(lc->name), &name_node);
+	rc = gw_yaml_get_str(p, n, "name", lc->name, sizeof(lc->name), &name_node);
 	if (rc <= 0)
-		return rc < 0 ? rc : missing(p, n, "name");
-	old = key_push(p, ".name");
+		return rc < 0 ? rc : gw_yaml_missing(p, n, "name");
+	old = gw_yaml_key_push(p, ".name");
 	if (lc->name[0] == '\0' || strspn(lc->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 					  "0123456789_.-") != strlen(lc->name))
-		return cfg_fail(p, name_node, "use letters, digits, '_', '.', '-'");
+		return gw_yaml_fail(p, name_node, "use letters, digits, '_', '.', '-'");
 	for (unsigned int i = 0; i < idx; i++)
 		if (strcmp(c->links[i].name, lc->name) == 0)
-			return cfg_fail(p, name_node, "duplicate link name '%s' (also links[%u])",
-					lc->name, i);
-	key_pop(p, old);
+			return gw_yaml_fail(p, name_node, "duplicate link name '%s' (also links[%u])",
+					    lc->name, i);
+	gw_yaml_key_pop(p, old);
 	if (parse_port(p, n, "plain", &lc->plain, &port_nodes[2 * idx]) < 0 ||
 	    parse_port(p, n, "protected", &lc->protected_, &port_nodes[2 * idx + 1]) < 0)
 		return -EINVAL;
 	if (lc->plain.rx_queues > c->n_workers) {       /* one worker per queue, at most */
-		key_push(p, ".plain.rx_queues");
-		return cfg_fail(p, map_find(p, map_find(p, n, "plain"), "rx_queues"),
-				"%u queues but %u worker(s): each queue needs its own worker",
-				lc->plain.rx_queues, c->n_workers);
+		gw_yaml_key_push(p, ".plain.rx_queues");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, gw_yaml_map_find(p, n, "plain"), "rx_queues"),
+				    "%u queues but %u worker(s): each queue needs its own worker",
+				    lc->plain.rx_queues, c->n_workers);
 	}
 	dev_ident(lc->plain.dev, id[0], sizeof(id[0]));
 	dev_ident(lc->protected_.dev, id[1], sizeof(id[1]));
 	if (strcmp(id[0], id[1]) == 0) {
-		key_push(p, ".protected.port");
-		return cfg_fail(p, port_nodes[2 * idx + 1], "same device as plain.port");
+		gw_yaml_key_push(p, ".protected.port");
+		return gw_yaml_fail(p, port_nodes[2 * idx + 1], "same device as plain.port");
 	}
 	for (unsigned int i = 0; i < idx; i++)
 		for (unsigned int s = 0; s < 2; s++) {
@@ -1065,28 +510,29 @@ static int parse_link(struct cfg *p, const yaml_node_t *n, struct gw_conf *c, un
 				  sizeof(other));
 			for (unsigned int me = 0; me < 2; me++)
 				if (strcmp(id[me], other) == 0) {
-					key_push(p, me ? ".protected.port" : ".plain.port");
-					return cfg_fail(p, port_nodes[2 * idx + me],
-							"device %s is already links[%u].%s.port (line %zu)",
-							id[me], i, s ? "protected" : "plain",
-							port_nodes[2 * i + s]->start_mark.line + 1);
+					gw_yaml_key_push(p, me ? ".protected.port" : ".plain.port");
+					return gw_yaml_fail(p, port_nodes[2 * idx + me],
+							    "device %s is already links[%u].%s.port "
+							    "(line %zu)", id[me], i,
+							    s ? "protected" : "plain",
+							    port_nodes[2 * i + s]->start_mark.line + 1);
 				}
 		}
 	if (parse_secy(p, n, lc) < 0)
 		return -EINVAL;
-	rc = get_enum(p, n, "key_agreement", cfg_ka_names, &ka);
+	rc = gw_yaml_get_enum(p, n, "key_agreement", cfg_ka_names, &ka);
 	if (rc <= 0)
-		return rc < 0 ? rc : missing(p, n, "key_agreement");
+		return rc < 0 ? rc : gw_yaml_missing(p, n, "key_agreement");
 	lc->ka = (enum gw_key_agreement)ka;
 	lc->eapol_ethertype = 0x888E;
 	{
 		const char *unused = lc->ka == GW_KA_MKA ? "static" : "mka";
-		const yaml_node_t *v = map_find(p, n, unused);
+		const yaml_node_t *v = gw_yaml_map_find(p, n, unused);
 
 		if (v != NULL) {
-			key_push(p, ".%s", unused);
-			return cfg_fail(p, v, "not used with key_agreement: %s (remove it)",
-					cfg_ka_names[ka]);
+			gw_yaml_key_push(p, ".%s", unused);
+			return gw_yaml_fail(p, v, "not used with key_agreement: %s (remove it)",
+					    cfg_ka_names[ka]);
 		}
 	}
 	return lc->ka == GW_KA_MKA ? parse_mka(p, n, lc) : parse_static(p, n, lc);
@@ -1096,7 +542,7 @@ static const char *const cfg_top_keys[] = {
 	"control", "workers", "idle_sleep_us", "crypto", "mbufs", "links", NULL};
 static const char *const cfg_control_keys[] = {"socket", "lcore", NULL};
 
-static int parse_top(struct cfg *p, const yaml_node_t *root, struct gw_conf *c)
+static int parse_top(struct gw_yaml *p, const yaml_node_t *root, struct gw_conf *c)
 {
 	const char *const crypto_names[] = {"auto", macsec_aead_ipsecmb.name,
 		macsec_aead_ipsecmb_direct.name, macsec_aead_openssl.name, NULL};
@@ -1105,67 +551,70 @@ static int parse_top(struct cfg *p, const yaml_node_t *root, struct gw_conf *c)
 	uint32_t lcore = 0;
 	int rc, crypto = 0;
 
-	if (map_check(p, root, cfg_top_keys) < 0)
+	if (gw_yaml_map_check(p, root, cfg_top_keys) < 0)
 		return -EINVAL;
 	snprintf(c->socket_path, sizeof(c->socket_path), "/run/macsec-gw/ctl.sock");
 	snprintf(c->crypto, sizeof(c->crypto), "auto");
-	if (get_map(p, root, "control", cfg_control_keys, &m) < 0)
+	if (gw_yaml_get_map(p, root, "control", cfg_control_keys, &m) < 0)
 		return -EINVAL;
-	key_push(p, "control");
-	if (get_uint(p, m, "lcore", 0, CFG_LCORE_MAX, &lcore) < 0)
+	gw_yaml_key_push(p, "control");
+	if (gw_yaml_get_uint(p, m, "lcore", 0, CFG_LCORE_MAX, &lcore) < 0)
 		return -EINVAL;
 	c->control_lcore = lcore;
-	rc = get_str(p, m, "socket", c->socket_path, sizeof(c->socket_path), &v);
+	rc = gw_yaml_get_str(p, m, "socket", c->socket_path, sizeof(c->socket_path), &v);
 	if (rc < 0)
 		return rc;
 	if (rc > 0 && (c->socket_path[0] == '\0' || strlen(c->socket_path) > CFG_SUN_PATH_MAX)) {
-		key_push(p, ".socket");
-		return cfg_fail(p, v, "must be 1..%u characters (AF_UNIX path limit)", CFG_SUN_PATH_MAX);
+		gw_yaml_key_push(p, ".socket");
+		return gw_yaml_fail(p, v, "must be 1..%u characters (AF_UNIX path limit)",
+				    CFG_SUN_PATH_MAX);
 	}
-	key_pop(p, 0);
-	if (get_list(p, root, "workers", GW_MAX_WORKERS, false, &l) < 0)
+	gw_yaml_key_pop(p, 0);
+	if (gw_yaml_get_list(p, root, "workers", GW_MAX_WORKERS, false, &l) < 0)
 		return -EINVAL;
 	if (l == NULL) {             /* default: the lcore after the control lcore */
 		c->n_workers = 1;
 		c->workers[0] = c->control_lcore + 1;
 	}
-	for (size_t i = 0; i < list_len(l); i++) {
-		const yaml_node_t *n = list_item(p, l, i);
+	for (size_t i = 0; i < gw_yaml_list_len(l); i++) {
+		const yaml_node_t *n = gw_yaml_list_item(p, l, i);
 		uint64_t x;
 
-		key_push(p, "workers[%zu]", i);
-		if (want_scalar(p, n, "an lcore number") < 0)
+		gw_yaml_key_push(p, "workers[%zu]", i);
+		if (gw_yaml_want_scalar(p, n, "an lcore number") < 0)
 			return -EINVAL;
-		rc = parse_u64(sval(n), &x);
+		rc = gw_yaml_parse_u64(gw_yaml_sval(n), &x);
 		if (rc < 0 || x > CFG_LCORE_MAX)
-			return cfg_fail(p, n, "expected an lcore number 0..%u, got '%.40s'", CFG_LCORE_MAX,
-					sval(n));
+			return gw_yaml_fail(p, n, "expected an lcore number 0..%u, got '%.40s'",
+					    CFG_LCORE_MAX, gw_yaml_sval(n));
 		if (x == c->control_lcore)
-			return cfg_fail(p, n, "lcore %u is the control lcore (control.lcore)",
-					c->control_lcore);
+			return gw_yaml_fail(p, n, "lcore %u is the control lcore (control.lcore)",
+					    c->control_lcore);
 		for (size_t k = 0; k < i; k++)
 			if (c->workers[k] == x)
-				return cfg_fail(p, n, "lcore %llu is listed twice", (unsigned long long)x);
+				return gw_yaml_fail(p, n, "lcore %llu is listed twice",
+						    (unsigned long long)x);
 		c->workers[c->n_workers++] = (unsigned int)x;
-		key_pop(p, 0);
+		gw_yaml_key_pop(p, 0);
 	}
-	if (get_uint(p, root, "idle_sleep_us", 0, 1000000, &c->idle_sleep_us) < 0 ||
-	    get_enum(p, root, "crypto", crypto_names, &crypto) < 0 ||
-	    get_uint(p, root, "mbufs", 0, 1u << 26, &c->mbufs) < 0)
+	if (gw_yaml_get_uint(p, root, "idle_sleep_us", 0, 1000000, &c->idle_sleep_us) < 0 ||
+	    gw_yaml_get_enum(p, root, "crypto", crypto_names, &crypto) < 0 ||
+	    gw_yaml_get_uint(p, root, "mbufs", 0, 1u << 26, &c->mbufs) < 0)
 		return -EINVAL;
 	snprintf(c->crypto, sizeof(c->crypto), "%s", crypto_names[crypto]);
 	if (c->mbufs != 0 && c->mbufs < 1024) {
-		key_push(p, "mbufs");
-		return cfg_fail(p, map_find(p, root, "mbufs"), "must be 0 (derived) or at least 1024");
+		gw_yaml_key_push(p, "mbufs");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, root, "mbufs"),
+				    "must be 0 (derived) or at least 1024");
 	}
-	rc = get_list(p, root, "links", GW_MAX_LINKS, false, &l);
+	rc = gw_yaml_get_list(p, root, "links", GW_MAX_LINKS, false, &l);
 	if (rc <= 0)
-		return rc < 0 ? rc : missing(p, root, "links");
-	for (size_t i = 0; i < list_len(l); i++) {
-		key_push(p, "links[%zu]", i);
-		if (parse_link(p, list_item(p, l, i), c, (unsigned int)i, port_nodes) < 0)
+		return rc < 0 ? rc : gw_yaml_missing(p, root, "links");
+	for (size_t i = 0; i < gw_yaml_list_len(l); i++) {
+		gw_yaml_key_push(p, "links[%zu]", i);
+		if (parse_link(p, gw_yaml_list_item(p, l, i), c, (unsigned int)i, port_nodes) < 0)
 			return -EINVAL;
-		key_pop(p, 0);
+		gw_yaml_key_pop(p, 0);
 		c->n_links++;
 	}
 	return 0;
@@ -1211,7 +660,7 @@ static int file_read(const char *path, unsigned char **buf, size_t *len, char *e
 	return 0;
 }
 
-static int yaml_fail(struct cfg *p, const yaml_parser_t *ps, const unsigned char *text)
+static int yaml_fail(struct gw_yaml *p, const yaml_parser_t *ps, const unsigned char *text)
 {
 	yaml_mark_t mark = ps->problem_mark;
 
@@ -1245,7 +694,7 @@ static void parser_wipe(yaml_parser_t *ps)
 		macsec_wipe(ps->buffer.start, (size_t)(ps->buffer.end - ps->buffer.start));
 }
 
-static int config_parse(struct cfg *p, const unsigned char *text, size_t len, struct gw_conf *c)
+static int config_parse(struct gw_yaml *p, const unsigned char *text, size_t len, struct gw_conf *c)
 {
 	yaml_parser_t ps;
 	yaml_document_t doc, extra;
@@ -1273,7 +722,7 @@ static int config_parse(struct cfg *p, const unsigned char *text, size_t len, st
 	} else {
 		const yaml_node_t *r2 = yaml_document_get_root_node(&extra);
 
-		rc = r2 != NULL ? cfg_fail(p, r2, "a second YAML document; give one") : 0;
+		rc = r2 != NULL ? gw_yaml_fail(p, r2, "a second YAML document; give one") : 0;
 		doc_wipe(&extra);
 		yaml_document_delete(&extra);
 		if (rc == 0)
@@ -1289,7 +738,7 @@ static int config_parse(struct cfg *p, const unsigned char *text, size_t len, st
 int gw_config_parse(const char *name, const void *text, size_t len, struct gw_conf *conf,
 		    char *err, size_t err_len)
 {
-	struct cfg p = {.file = name, .err = err, .err_len = err_len};
+	struct gw_yaml p = {.file = name, .err = err, .err_len = err_len};
 	const char *slash = name != NULL ? strrchr(name, '/') : NULL;
 	struct gw_conf *c;
 	int rc;

@@ -73,6 +73,7 @@ static void check_good_static(const struct gw_conf *c)
 	assert_false(l->secy.use_es || l->secy.use_scb);
 	assert_int_equal(l->secy.replay_window, 64);
 	assert_int_equal(l->secy.validate_frames, MACSEC_VALIDATE_STRICT);
+	assert_int_equal(l->secy.xpn_recovery, MACSEC_XPN_RECOVERY_IEEE);
 	assert_int_equal(l->secy.confidentiality_offset, 0);
 	assert_int_equal(l->secy.vlan_tags_in_clear, 0);
 	assert_int_equal(l->secy.mtu, 1532);
@@ -155,6 +156,18 @@ static void check_good_mka(const struct gw_conf *c)
 	assert_int_equal(m->policy, GW_MKA_SHOULD_SECURE);
 }
 
+/* xpn_recovery (docs/conformance.md): taken with any suite, only XPN suites use it. */
+static void check_good_xpn_recovery(const struct gw_conf *c)
+{
+	assert_int_equal(c->n_links, 3);
+	assert_int_equal(c->links[0].secy.cipher_suite, MACSEC_CS_GCM_AES_XPN_128);
+	assert_int_equal(c->links[0].secy.xpn_recovery, MACSEC_XPN_RECOVERY_LINUX);
+	assert_int_equal(c->links[1].secy.cipher_suite, MACSEC_CS_GCM_AES_128);
+	assert_int_equal(c->links[1].secy.xpn_recovery, MACSEC_XPN_RECOVERY_LINUX);
+	assert_int_equal(c->links[2].secy.cipher_suite, MACSEC_CS_GCM_AES_XPN_256);
+	assert_int_equal(c->links[2].secy.xpn_recovery, MACSEC_XPN_RECOVERY_IEEE);
+}
+
 struct config_case {
 	int id;
 	const char *file;
@@ -169,6 +182,7 @@ static const struct config_case cases[] = {
 	{1, "01-good-static.yaml", 0, 0, 0, NULL, NULL, check_good_static},
 	{2, "02-good-xpn-keyfiles.yaml", 0, 0, 0, NULL, NULL, check_good_xpn},
 	{3, "03-good-mka.yaml", 0, 0, 0, NULL, NULL, check_good_mka},
+	{4, "04-good-xpn-recovery.yaml", 0, 0, 0, NULL, NULL, check_good_xpn_recovery},
 	{10, "10-unknown-top-key.yaml", -EINVAL, 5, 1, "worker", "unknown key", NULL},
 	{11, "11-unknown-secy-key.yaml", -EINVAL, 11, 7, "links[0].secy.replay_windw", "unknown key", NULL},
 	{12, "12-wrong-type-mtu.yaml", -EINVAL, 11, 12, "links[0].secy.mtu", "expected an integer, got a list", NULL},
@@ -215,6 +229,7 @@ static const struct config_case cases[] = {
 	{53, "53-mka-lifetime.yaml", -EINVAL, 21, 21, "links[0].mka.life_time_ms", "longer than hello_time_ms", NULL},
 	{54, "54-rx-queues-workers.yaml", -EINVAL, 6, 43, "links[0].plain.rx_queues", "each queue needs its own worker", NULL},
 	{55, "55-xpn-rx-clash.yaml", -EINVAL, 22, 50, "links[0].static.rx_sc[1].sa[0].ssci", "same key and ssci as rx_sc[0].sa[0]", NULL},
+	{56, "56-xpn-recovery.yaml", -EINVAL, 11, 21, "links[0].secy.xpn_recovery", "'kernel' is not one of ieee | linux", NULL},
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))

@@ -34,7 +34,7 @@ struct gw_link {
 	struct macsec_secy *secy;
 	struct rte_ring *eapol_ring;       /* workers -> control lcore */
 	uint16_t eapol_ethertype;
-	uint16_t ctrl_txq;                 /* control lcore's TX queue on the protected port */
+	uint16_t plain_nrxq, prot_nrxq;    /* RX queues configured on each port */
 	uint64_t eapol_seen;               /* control lcore: frames taken off the ring */
 	struct gw_link_wstats ws[MACSEC_MAX_WORKERS];
 };

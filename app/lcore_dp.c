@@ -12,25 +12,23 @@
 
 #define IDLE_LOOPS_BEFORE_SLEEP 256
 
-/* Spread every (port, queue) over the workers, round robin. */
+/* Spread every (port, RX queue) over the workers, round robin. */
 void gw_workers_plan(struct gw *gw)
 {
 	unsigned int next = 0;
 
 	for (unsigned int i = 0; i < gw->n_links; i++) {
 		struct gw_link *l = &gw->links[i];
-		uint16_t nq = l->conf->plain.rx_queues ? l->conf->plain.rx_queues : 1;
 
-		nq = (uint16_t)RTE_MIN((unsigned int)nq, gw->n_workers);
-		for (uint16_t q = 0; q < nq; q++) {
+		for (uint16_t q = 0; q < l->plain_nrxq; q++) {
 			struct gw_worker *w = &gw->workers[next++ % gw->n_workers];
 
 			w->rxq[w->n_rxq++] = (struct gw_rxq){l, l->plain_port, q, 1};
 		}
-		{
+		for (uint16_t q = 0; q < l->prot_nrxq; q++) {
 			struct gw_worker *w = &gw->workers[next++ % gw->n_workers];
 
-			w->rxq[w->n_rxq++] = (struct gw_rxq){l, l->prot_port, 0, 0};
+			w->rxq[w->n_rxq++] = (struct gw_rxq){l, l->prot_port, q, 0};
 		}
 	}
 }

@@ -301,6 +301,8 @@ int main(int argc, char **argv)
 		rc = gw_ports_init(gw, err, sizeof(err));
 	if (rc == 0)
 		rc = links_init(gw, err, sizeof(err));
+	/* The SAs hold their own key schedules now: no key stays in the configuration. */
+	gw_config_wipe(&gw->conf);
 	if (rc == 0)
 		rc = gw_ctrl_init(gw, err, sizeof(err));
 	if (rc == 0 && gw_telemetry_register(gw) != 0)

@@ -53,17 +53,27 @@ static int port_resolve(const char *dev, uint16_t *port, char *err, size_t err_l
 		return 0;       /* given on the EAL command line */
 	rc = rte_dev_probe(dev);
 	if (rc < 0 || rte_eth_dev_get_port_by_name(name, port) != 0) {
-		snprintf(err, err_len, "port %s: cannot probe vdev (%s)", dev, strerror(-rc));
-		return rc < 0 ? rc : -ENODEV;
+		/* A device the configuration names but EAL cannot make: a config error. */
+		snprintf(err, err_len, "port %s: cannot probe vdev (%s)", dev,
+			 rc < 0 ? strerror(-rc) : "no ethdev by that name");
+		return -ENODEV;
 	}
 	return 0;
 }
 
-static uint16_t plain_rxq(const struct gw *gw, const struct gw_link_conf *lc)
+/*
+ * RX queues to configure on a port. net_af_packet spreads received frames over all its
+ * qpairs sockets (PACKET_FANOUT by flow hash) whatever the application configures, so
+ * every one of them must be polled: take its queue-pair count.
+ */
+static uint16_t port_nb_rxq(uint16_t port, uint16_t want)
 {
-	uint16_t q = lc->plain.rx_queues ? lc->plain.rx_queues : 1;
+	struct rte_eth_dev_info info;
 
-	return (uint16_t)RTE_MIN((unsigned int)q, gw->n_workers);
+	if (rte_eth_dev_info_get(port, &info) == 0 && info.driver_name != NULL &&
+	    strcmp(info.driver_name, "net_af_packet") == 0)
+		return info.max_rx_queues;
+	return want;
 }
 
 static int port_setup(struct gw *gw, uint16_t port, uint16_t nb_rxq, uint16_t nb_txq,
@@ -125,7 +135,8 @@ int gw_ports_init(struct gw *gw, char *err, size_t err_len)
 {
 	unsigned int nb_mbuf = 0;
 	uint16_t data_room = RTE_MBUF_DEFAULT_BUF_SIZE;
-	uint16_t ntxq = (uint16_t)(gw->n_workers + 1);   /* + the control lcore's */
+	/* One TX queue per worker; the control lcore hands its frames to a worker (ctrl.c). */
+	uint16_t ntxq = (uint16_t)gw->n_workers;
 
 	for (unsigned int i = 0; i < gw->n_links; i++) {
 		struct gw_link *l = &gw->links[i];
@@ -146,8 +157,18 @@ int gw_ports_init(struct gw *gw, char *err, size_t err_len)
 		}
 		if (need > data_room)
 			data_room = (uint16_t)RTE_MIN(need, 65535u);
+		l->plain_nrxq = port_nb_rxq(l->plain_port, lc->plain.rx_queues ? lc->plain.rx_queues :
+					    (uint16_t)gw->n_workers);
+		l->prot_nrxq = port_nb_rxq(l->prot_port, lc->protected_.rx_queues ?
+					   lc->protected_.rx_queues : 1);
+		if ((l->plain_nrxq + l->prot_nrxq) * (i + 1) > GW_MAX_RXQ_PER_WORKER / 2 ||
+		    l->plain_nrxq > 16 || l->prot_nrxq > 16) {
+			snprintf(err, err_len, "link %s: %u + %u RX queues: at most 16 per port",
+				 lc->name, l->plain_nrxq, l->prot_nrxq);
+			return -EINVAL;
+		}
 		/* Every descriptor may hold an mbuf, plus bursts in flight and caches. */
-		nb_mbuf += (rxd + txd) * (plain_rxq(gw, lc) + 1u + 2u * ntxq);
+		nb_mbuf += (rxd + txd) * (l->plain_nrxq + l->prot_nrxq + 2u * ntxq);
 	}
 	nb_mbuf += gw->n_workers * GW_BURST * 4 + (gw->n_workers + 1) * MBUF_CACHE * 2;
 	if (gw->conf.mbufs != 0)
@@ -167,16 +188,19 @@ int gw_ports_init(struct gw *gw, char *err, size_t err_len)
 		const struct gw_link_conf *lc = l->conf;
 		int rc;
 
-		rc = port_setup(gw, l->plain_port, plain_rxq(gw, lc), ntxq, &lc->plain,
-				(uint16_t)(lc->secy.mtu - MACSEC_SECTAG_LEN_SCI - MACSEC_ICV_LEN),
-				err, err_len);
+		/* The plain side carries what fits once SecTAG, ICV and clear tags are added. */
+		uint16_t grow = (uint16_t)((lc->secy.include_sci ? MACSEC_SECTAG_LEN_SCI :
+					    MACSEC_SECTAG_LEN_NOSCI) + MACSEC_ICV_LEN +
+					   4u * lc->secy.vlan_tags_in_clear);
+
+		rc = port_setup(gw, l->plain_port, l->plain_nrxq, ntxq, &lc->plain,
+				(uint16_t)(lc->secy.mtu - grow), err, err_len);
 		if (rc == 0)
-			rc = port_setup(gw, l->prot_port, 1, ntxq, &lc->protected_, lc->secy.mtu,
-					err, err_len);
+			rc = port_setup(gw, l->prot_port, l->prot_nrxq, ntxq, &lc->protected_,
+					lc->secy.mtu, err, err_len);
 		if (rc != 0)
 			return rc;
 		rte_eth_macaddr_get(l->prot_port, &l->prot_mac);
-		l->ctrl_txq = (uint16_t)gw->n_workers;
 	}
 	return 0;
 }

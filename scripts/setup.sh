@@ -13,7 +13,7 @@ PKGS=(
   libcmocka-dev                 # unit tests
   # test oracles and tools
   python3 python3-scapy python3-cryptography tshark
-  iproute2 ethtool iperf3 procps
+  iproute2 iputils-ping ethtool iperf3 procps
 )
 
 missing=()

@@ -39,8 +39,8 @@ workers: [1]
 idle_sleep_us: 50
 links:
   - name: $name
-    plain: {port: "net_af_packet_${name}p,iface=$pif,qpairs=2"}
-    protected: {port: "net_af_packet_${name}x,iface=$xif,qpairs=2"}
+    plain: {port: "net_af_packet_${name}p,iface=$pif,qpairs=1"}
+    protected: {port: "net_af_packet_${name}x,iface=$xif,qpairs=1"}
     secy:
       cipher_suite: $suite
       encrypt: true

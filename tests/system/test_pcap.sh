@@ -24,7 +24,7 @@ $PY "$FRAMES" gen-clear "$WORK/clear.pcap" $N
 $PY "$FRAMES" protect "$WORK/clear.pcap" "$WORK/prot_in.pcap" "$SA_RX"
 
 write_gw_conf "$WORK/gw.yaml" pc "$WORK/gw.sock" x x "$SUITE" "$WORK/tx.key" "$WORK/rx.key" "$MY_SCI" "$PEER_SCI" 1 2
-sed -i "s|port: \"net_af_packet_pcp,iface=x,qpairs=2\"|port: \"net_pcap_p,rx_pcap=$WORK/clear.pcap,tx_pcap=$WORK/plain_out.pcap,tx_pcap=$WORK/plain_ctl.pcap\"|; s|port: \"net_af_packet_pcx,iface=x,qpairs=2\"|port: \"net_pcap_x,rx_pcap=$WORK/prot_in.pcap,tx_pcap=$WORK/prot_out.pcap,tx_pcap=$WORK/prot_ctl.pcap\"|" "$WORK/gw.yaml"
+sed -i "s|port: \"net_af_packet_pcp,iface=x,qpairs=1\"|port: \"net_pcap_p,rx_pcap=$WORK/clear.pcap,tx_pcap=$WORK/plain_out.pcap\"|; s|port: \"net_af_packet_pcx,iface=x,qpairs=1\"|port: \"net_pcap_x,rx_pcap=$WORK/prot_in.pcap,tx_pcap=$WORK/prot_out.pcap\"|" "$WORK/gw.yaml"
 grep -q net_pcap_x "$WORK/gw.yaml" || fail "config rewrite"
 
 "$GW_BIN" --no-huge -m 256 --no-pci --no-telemetry --file-prefix "mgw-pcap-$$" -l 0,1 --main-lcore 0 \

@@ -10,7 +10,8 @@
 
 static struct gw *tel_gw;
 
-/* Telemetry dicts hold one level: nested objects become dotted keys ("secy.InPktsOK"). */
+/* Telemetry dicts hold one level, and DPDK accepts only [A-Za-z0-9_/] in names: nested
+ * objects become slash-separated keys ("secy/InPktsOK", "rx_sc/0/InPktsOK"). */
 static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v, unsigned int *n)
 {
 	char key[RTE_TEL_MAX_STRING_LEN];
@@ -22,7 +23,7 @@ static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v, unsig
 		json_t *x;
 
 		json_object_foreach(v, k, x) {
-			snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "", k);
+			snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "/" : "", k);
 			flatten(d, key, x, n);
 		}
 	} else if (json_is_array(v)) {
@@ -30,7 +31,7 @@ static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v, unsig
 		json_t *x;
 
 		json_array_foreach(v, i, x) {
-			snprintf(key, sizeof(key), "%s%s%zu", prefix, *prefix ? "." : "", i);
+			snprintf(key, sizeof(key), "%s%s%zu", prefix, *prefix ? "/" : "", i);
 			flatten(d, key, x, n);
 		}
 	} else if (json_is_integer(v)) {

@@ -13,7 +13,9 @@ PKGS=(
   libcmocka-dev                 # unit tests
   # test oracles and tools
   python3 python3-scapy python3-cryptography tshark
-  iproute2 iputils-ping ethtool iperf3 procps
+  iproute2 iputils-ping ethtool iperf3 procps util-linux
+  # interop peers: Debian's kernel (fetched by tests/interop/lib/vm.sh) and wpa_supplicant in QEMU
+  qemu-system-x86 busybox-static wpasupplicant kmod cpio
 )
 
 missing=()

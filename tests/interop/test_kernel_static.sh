@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Interop: the Linux kernel's MACsec (static SAs, Debian kernel in QEMU/TCG) through macsec-gw to a host.
+#
+#   +-----------------------------+          (netns ${P}gw)                         (netns ${P}host)
+#   | QEMU/TCG: Debian kernel     |  TAP    +------------------------------+  veth  +-------------+
+#   | eth0 -> macsec0 192.0.2.2   |=========| mgwtap0   macsec-gw  gwplain |--------| heth        |
+#   | SCI 5254001234020001        | MACsec  | protected  (static)    plain |  clear | 192.0.2.1   |
+#   +-----------------------------+         | SCI 0200000a01000001         |        +-------------+
+#                                           +------------------------------+
+#
+# Per suite: the VM pings 192.0.2.1 COUNT times and every reply must come back; the host
+# pings the VM back and sends it 64 UDP flows; then both sides must have validated what the
+# other protected, frame for frame (host veth counters = gateway = kernel):
+# the kernel's RX SA InPktsOK > 0 (its `ip -s macsec show`, from the console log) and
+# OutPktsEncrypted > 0; our RX SC InPktsOK > 0 and TX SC OutPktsEncrypted > 0
+# (`macsecctl stats --json`); no frame rejected on either side; nothing but 0x88e5 on the TAP.
+# The XPN suites start both TX SAs 2-3 PNs below 2^32, so both directions cross it.
+#
+# usage: [BUILD=build-interop] tests/interop/test_kernel_static.sh [SUITE...]
+#        SUITE: gcm-aes-128 gcm-aes-256 gcm-aes-xpn-128 gcm-aes-xpn-256 (default: all four)
+# env:   VM_WORK (cache + logs, default /tmp/mgw-interop), COUNT (pings, 5), GW_PMD
+#        (af_packet | pcap), XPN_VM_PN / XPN_GW_PN (first PNs for XPN), P (netns prefix)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+P=${P:-mgwi-}
+. "$HERE/lib/vm.sh"
+. "$HERE/lib/gw.sh"
+COUNT=${COUNT:-5}
+XPN_VM_PN=${XPN_VM_PN:-4294967294}   # 2^32 - 2
+XPN_GW_PN=${XPN_GW_PN:-4294967293}   # 2^32 - 3
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-50}   # seconds for boot + pings + power-off
+SUITES=("$@")
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(gcm-aes-128 gcm-aes-256 gcm-aes-xpn-128 gcm-aes-xpn-256)
+
+[ "$(id -u)" = 0 ] || { echo "FAIL: needs root (namespaces, TAP)"; exit 1; }
+[ -x "$GW_BIN" ] || { echo "FAIL: no $GW_BIN (build first: meson setup ... && ninja)"; exit 1; }
+[ -x "$CTL_BIN" ] || { echo "FAIL: no $CTL_BIN"; exit 1; }
+
+TS_PID="" HP_PID=""
+cleanup() {
+	vm_stop_all
+	stop_pid "$HP_PID" "$TS_PID"
+	gw_stop
+	TS_PID="" HP_PID=""
+	topo_down
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+key_hex() {  # SUITE BYTE: 16 or 32 octets of BYTE
+	local n=16
+	[[ $1 == *256 ]] && n=32
+	printf "%0.s$2" $(seq 1 "$n")
+}
+now() { echo $(($(date +%s%N) / 1000000)); }   # ms
+secs() { local d=$(($(now) - $1)); printf '%d.%d' $((d / 1000)) $((d % 1000 / 100)); }
+mark() { MARKS+="$1 $(secs "$T0") s, "; }   # the suite's timeline, printed with its verdict
+
+FAILS=()
+check() {  # check WHAT CONDITION...: record a failure with WHAT when the test fails
+	local what=$1; shift
+	if "$@"; then echo "  ok   $what"; else echo "  FAIL $what"; FAILS+=("$what"); fi
+}
+gt0() { [[ ${1:-} =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ]; }
+eq0() { [[ ${1:-} =~ ^[0-9]+$ ]] && [ "$1" -eq 0 ]; }
+ge() { [[ ${1:-} =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ]; }
+
+# run_suite SUITE: one gateway, one VM, one verdict; logs stay in $run.
+run_suite() {
+	local suite=$1 run vm_pn=1 gw_pn=1 xpn=0 why
+	T0=$(now) MARKS=""
+	FAILS=()
+	run=$VM_WORK/run-static-$suite
+	rm -rf "$run"; mkdir -p "$run"; chmod 700 "$run"
+	if [[ $suite == *xpn* ]]; then xpn=1 vm_pn=$XPN_VM_PN gw_pn=$XPN_GW_PN; fi
+	echo "== $suite: VM TX PN $vm_pn, gateway TX PN $gw_pn, logs in $run"
+
+	local vmkey gwkey
+	vmkey=$(key_hex "$suite" 11) gwkey=$(key_hex "$suite" 22)
+	(umask 077; echo "$vmkey" >"$run/vm-tx.key"; echo "$gwkey" >"$run/gw-tx.key")
+	topo_up
+	gw_conf_static "$run/gw.yaml" "$run/gw.sock" "$suite" "$run/gw-tx.key" "$gw_pn" \
+		"$run/vm-tx.key" "$vm_pn"
+	"$GW_BIN" -- -c "$run/gw.yaml" --check-config >"$run/check-config.txt" 2>&1 ||
+		{ cat "$run/check-config.txt"; FAILS+=("gateway rejects the config"); return 1; }
+	gw_start "${P}gw" "$run/gw.yaml" "$run/gw.log"
+	gw_wait_ready "$run/gw.sock" "$GW_PID" 20 ||
+		{ tail -20 "$run/gw.log"; FAILS+=("gateway did not start"); return 1; }
+	mark "gateway up"
+
+	ip netns exec "${P}gw" tshark -q -i "$GW_TAP" -F pcap -w "$run/tap.pcap" 2>"$run/tshark.err" &
+	TS_PID=$!
+	local i; for ((i = 0; i < 150; i++)); do
+		grep -q 'Capturing on' "$run/tshark.err" 2>/dev/null && break; sleep 0.1
+	done
+	mark "capture up"
+
+	vm_start 1 "${P}gw" "$GW_TAP" "$VM_MAC" "$run/console.log" MODE=static CIPHER="$suite" \
+		VM_IP="$VM_IP/24" PEER_IP="$HOST_IP" PEER_MAC="$GW_MAC" PEER_PORT=1 \
+		TX_KEY="$vmkey" RX_KEY="$gwkey" TX_PN="$vm_pn" RX_PN="$gw_pn" TX_SSCI=1 RX_SSCI=2 \
+		SALT="$XPN_SALT" COUNT="$COUNT" INTERVAL=0.3 HOLD=2
+	# While the VM holds (after its own pings), the host pings it back through the gateway.
+	local hp=skipped
+	if vm_wait_line "$run/console.log" '^MGW: hold=' "$SUITE_TIMEOUT" 1; then
+		mark "VM pinged"
+		ip netns exec "${P}host" "${HOST_PING[@]}" -c 3 -i 0.2 -W 2 "$VM_IP" >"$run/host-ping.txt" 2>&1 &
+		HP_PID=$!
+		wait "$HP_PID" && hp=ok || hp=fail
+		HP_PID=""
+		# 64 flows (UDP ports) that a port hashing per flow would spread over its queues.
+		# shellcheck disable=SC2016 # $p is the inner shell's
+		ip netns exec "${P}host" timeout 10 bash -c \
+			'for p in $(seq 5001 5064); do echo x >/dev/udp/'"$VM_IP"'/$p; done' || true
+	fi
+	vm_wait_off 1 "$SUITE_TIMEOUT" || FAILS+=("VM did not power off within ${SUITE_TIMEOUT}s")
+	mark "VM off"
+	sleep 0.3
+	local h_tx h_rx
+	h_tx=$(ip netns exec "${P}host" cat "/sys/class/net/$HOST_IF/statistics/tx_packets")
+	h_rx=$(ip netns exec "${P}host" cat "/sys/class/net/$HOST_IF/statistics/rx_packets")
+	gw_stats "$run/gw.sock" "$run/gw-stats.json" || FAILS+=("macsecctl stats failed")
+	stop_pid "$TS_PID"; TS_PID=""
+	gw_stop
+
+	# --- verdict
+	local c=$run/console.log s=$run/gw-stats.json
+	tr -d '\r' <"$c" | grep -a '^MGW: \(RESULT\|ping_\|booted\|DONE\)' | sed 's/^/  vm: /' || true
+	why=$(vm_kv "$c" RESULT)
+	check "VM: all $COUNT pings to $HOST_IP answered through the gateway ($(vm_kv "$c" ping_rx)/$(vm_kv "$c" ping_tx))" \
+		test "${why%% *}" = PASS
+	check "host: pings to the VM ($VM_IP) answered ($hp)" test "$hp" = ok
+	local k_ok k_enc k_bad g_ok g_enc g_bad
+	k_ok=$(vm_macsec_stat "$c" rxsa InPktsOK)
+	k_enc=$(vm_macsec_stat "$c" txsa OutPktsEncrypted)
+	k_bad=$({ for f in InPktsInvalid InPktsNotValid InPktsNotUsingSA InPktsUnusedSA; do
+		vm_macsec_stat "$c" rxsa "$f"; done; for f in InPktsLate InPktsDelayed; do
+		vm_macsec_stat "$c" rxsc "$f"; done; for f in InPktsBadTag InPktsUnknownSCI InPktsNoSCI InPktsNoTag; do
+		vm_macsec_stat "$c" secy "$f"; done; } | awk '{s += $1} END {print s + 0}')
+	check "kernel RX SA InPktsOK > 0 (${k_ok:-none})" gt0 "$k_ok"
+	check "kernel TX SA OutPktsEncrypted > 0 (${k_enc:-none})" gt0 "$k_enc"
+	check "kernel rejected nothing (Invalid+NotValid+NotUsingSA+UnusedSA+Late+Delayed+BadTag+UnknownSCI+NoSCI+NoTag = $k_bad)" \
+		eq0 "$k_bad"
+	if [ -s "$s" ]; then
+		g_ok=$(json_get "$s" "s['links'][0]['rx_sc'][0]['InPktsOK']")
+		g_enc=$(json_get "$s" "s['links'][0]['tx_sc']['OutPktsEncrypted']")
+		g_bad=$(json_get "$s" "sum(v for k, v in list(s['links'][0]['rx_sc'][0].items()) + list(s['links'][0]['secy'].items()) if isinstance(v, int) and k.startswith('InPkts') and k != 'InPktsOK')")
+		check "gateway RX SC InPktsOK > 0 (${g_ok:-none})" gt0 "$g_ok"
+		check "gateway TX SC OutPktsEncrypted > 0 (${g_enc:-none})" gt0 "$g_enc"
+		check "gateway rejected nothing (sum of its other InPkts* counters = $g_bad)" eq0 "$g_bad"
+		check "host -> VM: host sent $h_tx, gateway encrypted $g_enc, kernel validated $k_ok" \
+			test "$h_tx" = "${g_enc:-x}" -a "${g_enc:-x}" = "${k_ok:-y}"
+		check "VM -> host: kernel encrypted $k_enc, gateway validated $g_ok, host received $h_rx" \
+			test "${k_enc:-x}" = "${g_ok:-y}" -a "${g_ok:-y}" = "$h_rx"
+		if [ $xpn = 1 ]; then
+			local g_txpn g_rxpn
+			g_txpn=$(json_get "$s" "s['links'][0]['tx_sc']['sa'][0]['next_pn']")
+			g_rxpn=$(json_get "$s" "s['links'][0]['rx_sc'][0]['sa'][0]['next_pn']")
+			check "XPN: our TX PN crossed 2^32 (next_pn $g_txpn)" ge "$g_txpn" 4294967297
+			check "XPN: our RX SA accepted PNs past 2^32 (next_pn $g_rxpn)" ge "$g_rxpn" 4294967297
+		fi
+	fi
+	local types
+	types=$(tshark -r "$run/tap.pcap" -T fields -e eth.type 2>/dev/null | sort | uniq -c |
+		awk '{printf "%s%s x%s", sep, $2, $1; sep = ", "}')
+	check "TAP carried only MACsec, 0x88e5 ($types)" test "${types%% x*}" = 0x88e5 -a "${types#*, }" = "$types"
+	mark "checked"
+	echo "  timeline: ${MARKS%, }"
+	[ ${#FAILS[@]} -eq 0 ]
+}
+
+t_all=$(now)
+vm_prepare
+vm_log "kernel $(basename "$VM_KERNEL"), $VM_QEMU_VERSION, initramfs $(basename "$VM_BASE"), ready after $(secs "$t_all") s"
+declare -A VERDICT
+rc=0
+for suite in "${SUITES[@]}"; do
+	case "$suite" in
+	gcm-aes-128 | gcm-aes-256 | gcm-aes-xpn-128 | gcm-aes-xpn-256) ;;
+	*) echo "FAIL: unknown suite $suite"; exit 2 ;;
+	esac
+	ts=$(now)
+	if run_suite "$suite"; then
+		VERDICT[$suite]="PASS ($(secs "$ts") s)"
+	else
+		VERDICT[$suite]="FAIL ($(secs "$ts") s): $(printf '%s; ' "${FAILS[@]}")"
+		rc=1
+	fi
+	cleanup
+done
+echo "== interop with the Linux kernel's MACsec ($(uname -r) host, total $(secs "$t_all") s)"
+for suite in "${SUITES[@]}"; do echo "  $suite: ${VERDICT[$suite]}"; done
+exit $rc

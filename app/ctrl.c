@@ -172,7 +172,40 @@ static json_t *error_doc(const char *fmt, const char *arg)
 	return json_pack("{s:s}", "error", msg);
 }
 
-/* One request line: {"cmd": "status"|"stats"|"config"|"help"}. */
+/* {"cmd": "mka"}: the MKA session of every link that runs MKA. */
+static json_t *mka_sessions(struct gw *gw)
+{
+	json_t *links = json_array();
+
+	for (unsigned int i = 0; i < gw->n_links; i++)
+		if (gw->links[i].mka != NULL)
+			json_array_append_new(links, gw_mka_link_json(&gw->links[i]));
+	return json_pack("{s:o}", "links", links);
+}
+
+/* {"cmd": "rekey", "link": NAME}: the key server distributes a new SAK now. */
+static json_t *mka_rekey(struct gw *gw, const char *name)
+{
+	for (unsigned int i = 0; name != NULL && i < gw->n_links; i++) {
+		struct gw_link *l = &gw->links[i];
+		int rc;
+
+		if (strcmp(l->conf->name, name) != 0)
+			continue;
+		if (l->mka == NULL)
+			return error_doc("link %s does not run MKA", name);
+		rc = gw_mka_link_rekey(l);
+		if (rc == -EPERM)
+			return error_doc("link %s: this gateway is not the key server; rekey there", name);
+		if (rc < 0)
+			return error_doc("rekey failed: %s", strerror(-rc));
+		RTE_LOG(INFO, USER1, "link %s: rekey requested on the control socket\n", name);
+		return json_pack("{s:b,s:s}", "ok", 1, "link", name);
+	}
+	return error_doc("no such link '%s' (give \"link\": NAME)", name ? name : "");
+}
+
+/* One request line: {"cmd": "status"|"stats"|"config"|"mka"|"rekey"|"help"}. */
 static json_t *handle_request(struct gw *gw, const char *line)
 {
 	json_error_t jerr;
@@ -196,8 +229,13 @@ static json_t *handle_request(struct gw *gw, const char *line)
 		out = gw_json_stats(gw);
 	else if (strcmp(cmd, "config") == 0)
 		out = gw_json_config(gw);
+	else if (strcmp(cmd, "mka") == 0)
+		out = mka_sessions(gw);
+	else if (strcmp(cmd, "rekey") == 0)
+		out = mka_rekey(gw, json_string_value(json_object_get(req, "link")));
 	else if (strcmp(cmd, "help") == 0)
-		out = json_pack("{s:[s,s,s,s]}", "commands", "status", "stats", "config", "help");
+		out = json_pack("{s:[s,s,s,s,s,s]}", "commands", "status", "stats", "config", "mka",
+				"rekey", "help");
 	else
 		out = error_doc("unknown command '%s'", cmd);
 	json_decref(req);
@@ -276,18 +314,26 @@ static void socket_poll(struct gw *gw, int timeout_ms)
 	}
 }
 
-/* EAPOL frames from the workers. Without MKA on the link they are counted and dropped. */
+/*
+ * EAPOL frames from the workers go to the link's MKA participant, which also runs its
+ * timers here. Without MKA on the link they are counted and dropped.
+ */
 static void eapol_drain(struct gw *gw)
 {
-	void *objs[GW_BURST];
+	struct rte_mbuf *objs[GW_BURST];
 
 	for (unsigned int i = 0; i < gw->n_links; i++) {
 		struct gw_link *l = &gw->links[i];
-		unsigned int n = rte_ring_dequeue_burst(l->eapol_ring, objs, GW_BURST, NULL);
+		unsigned int n = rte_ring_dequeue_burst(l->eapol_ring, (void **)objs, GW_BURST, NULL);
 
 		l->eapol_seen += n;
-		for (unsigned int k = 0; k < n; k++)
-			rte_pktmbuf_free(objs[k]);
+		if (l->mka != NULL) {
+			pthread_mutex_lock(&gw->ctl_lock);
+			gw_mka_link_poll(l, objs, n);
+			pthread_mutex_unlock(&gw->ctl_lock);
+			continue;
+		}
+		rte_pktmbuf_free_bulk(objs, n);
 	}
 }
 

@@ -24,6 +24,9 @@ struct gw_link_wstats {
 	uint64_t eapol_ring_full;   /* ... dropped because the ring was full */
 	uint64_t plain_tx_drop;     /* validated frames the plain port did not take */
 	uint64_t prot_tx_drop;      /* protected frames the protected port did not take */
+	uint64_t port_closed_drop;  /* frames dropped while the Controlled Port was closed */
+	uint64_t mkpdu_tx;          /* MKPDUs sent for the control lcore */
+	uint64_t mkpdu_tx_drop;     /* ... the protected port did not take */
 } __attribute__((aligned(64)));
 
 struct gw_link {
@@ -36,6 +39,10 @@ struct gw_link {
 	uint16_t eapol_ethertype;
 	uint16_t plain_nrxq, prot_nrxq;    /* RX queues configured on each port */
 	uint64_t eapol_seen;               /* control lcore: frames taken off the ring */
+	struct rte_ring *ctrl_tx_ring;     /* control lcore -> worker: MKPDUs to send */
+	unsigned int ctrl_tx_worker;       /* the worker that sends them (polls protected q 0) */
+	uint8_t port_enabled;              /* Controlled Port open (atomic; MKA closes it) */
+	struct gw_mka_link *mka;           /* key_agreement: mka, else NULL */
 	struct gw_link_wstats ws[MACSEC_MAX_WORKERS];
 };
 
@@ -107,6 +114,16 @@ struct json_t *gw_json_config(struct gw *gw);
 
 /* telemetry.c */
 int gw_telemetry_register(struct gw *gw);
+
+/* mka_link.c: MKA on the control lcore */
+struct gw_mka_link;
+uint64_t gw_now_ms(void);
+int gw_mka_link_init(struct gw *gw, struct gw_link *l, char *err, size_t err_len);
+void gw_mka_link_fini(struct gw_link *l);
+/* Feed received EAPOL frames (freed here), run timers and PN signals. */
+void gw_mka_link_poll(struct gw_link *l, struct rte_mbuf **frames, unsigned int n);
+int gw_mka_link_rekey(struct gw_link *l);
+struct json_t *gw_mka_link_json(struct gw_link *l);
 
 /* secy setup from config (static keys) */
 int gw_secy_setup(struct gw *gw, struct gw_link *l, char *err, size_t err_len);

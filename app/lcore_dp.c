@@ -28,6 +28,8 @@ void gw_workers_plan(struct gw *gw)
 		for (uint16_t q = 0; q < l->prot_nrxq; q++) {
 			struct gw_worker *w = &gw->workers[next++ % gw->n_workers];
 
+			if (q == 0)
+				l->ctrl_tx_worker = w->index;   /* also sends the link's MKPDUs */
 			w->rxq[w->n_rxq++] = (struct gw_rxq){l, l->prot_port, q, 0};
 		}
 	}
@@ -57,9 +59,16 @@ static uint16_t do_plain(struct gw_worker *w, const struct gw_rxq *q, struct rte
 			 uint16_t n)
 {
 	struct gw_link *l = q->link;
-	uint16_t good = macsec_protect_burst(l->secy, &w->mlc, pkts, n);
-	uint16_t sent = rte_eth_tx_burst(l->prot_port, (uint16_t)w->index, pkts, good);
+	uint16_t good, sent;
 
+	if (unlikely(!__atomic_load_n(&l->port_enabled, __ATOMIC_ACQUIRE))) {
+		/* Controlled Port closed (MKA, must-secure, not secured yet): nothing passes. */
+		l->ws[w->index].port_closed_drop += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+		return n;
+	}
+	good = macsec_protect_burst(l->secy, &w->mlc, pkts, n);
+	sent = rte_eth_tx_burst(l->prot_port, (uint16_t)w->index, pkts, good);
 	l->ws[w->index].prot_tx_drop += good - sent;
 	free_tail(pkts, sent, n);
 	return n;
@@ -87,11 +96,39 @@ static uint16_t do_protected(struct gw_worker *w, const struct gw_rxq *q, struct
 	}
 	if (nd == 0)
 		return n;
+	if (unlikely(!__atomic_load_n(&l->port_enabled, __ATOMIC_ACQUIRE))) {
+		ws->port_closed_drop += nd;
+		rte_pktmbuf_free_bulk(data, nd);
+		return n;
+	}
 	good = macsec_validate_burst(l->secy, &w->mlc, data, nd);
 	sent = rte_eth_tx_burst(l->plain_port, (uint16_t)w->index, data, good);
 	ws->plain_tx_drop += good - sent;
 	free_tail(data, sent, nd);
 	return n;
+}
+
+/* MKPDUs the control lcore queued for the links this worker sends control frames on. */
+static void ctrl_tx_drain(struct gw_worker *w)
+{
+	struct gw *gw = w->gw;
+
+	for (unsigned int i = 0; i < gw->n_links; i++) {
+		struct gw_link *l = &gw->links[i];
+		struct rte_mbuf *m[8];
+		unsigned int n;
+		uint16_t sent;
+
+		if (l->ctrl_tx_worker != w->index || l->mka == NULL)
+			continue;
+		n = rte_ring_dequeue_burst(l->ctrl_tx_ring, (void **)m, 8, NULL);
+		if (n == 0)
+			continue;
+		sent = rte_eth_tx_burst(l->prot_port, (uint16_t)w->index, m, (uint16_t)n);
+		l->ws[w->index].mkpdu_tx += sent;
+		l->ws[w->index].mkpdu_tx_drop += n - sent;
+		free_tail(m, sent, (uint16_t)n);
+	}
 }
 
 int gw_worker_main(void *arg)
@@ -118,6 +155,7 @@ int gw_worker_main(void *arg)
 			else
 				do_protected(w, q, pkts, n);
 		}
+		ctrl_tx_drain(w);
 		/* Every SA pointer read above is dropped here: a grace period may end. */
 		rte_rcu_qsbr_quiescent(gw->rcu, w->index);
 		w->loops++;

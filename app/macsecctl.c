@@ -41,8 +41,8 @@ static int ctl_connect(const char *path)
 	return fd;
 }
 
-/* Send one request, read one reply line. */
-static json_t *ctl_call(const char *path, const char *cmd)
+/* Send one request (with an optional "link" argument), read one reply line. */
+static json_t *ctl_call_link(const char *path, const char *cmd, const char *link)
 {
 	char req[128], *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -54,7 +54,23 @@ static json_t *ctl_call(const char *path, const char *cmd)
 		fprintf(stderr, "macsecctl: cannot connect to %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	snprintf(req, sizeof(req), "{\"cmd\":\"%s\"}\n", cmd);
+	{
+		json_t *r = json_pack("{s:s}", "cmd", cmd);
+		char *t;
+
+		if (link != NULL)
+			json_object_set_new(r, "link", json_string(link));
+		t = json_dumps(r, JSON_COMPACT);
+		json_decref(r);
+		if (t == NULL || strlen(t) + 2 > sizeof(req)) {
+			free(t);
+			close(fd);
+			fprintf(stderr, "macsecctl: request too long\n");
+			return NULL;
+		}
+		snprintf(req, sizeof(req), "%s\n", t);
+		free(t);
+	}
 	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
 		fprintf(stderr, "macsecctl: write: %s\n", strerror(errno));
 		close(fd);
@@ -95,6 +111,11 @@ static json_t *ctl_call(const char *path, const char *cmd)
 		return NULL;
 	}
 	return doc;
+}
+
+static json_t *ctl_call(const char *path, const char *cmd)
+{
+	return ctl_call_link(path, cmd, NULL);
 }
 
 static const char *js(json_t *o, const char *k)
@@ -222,6 +243,98 @@ static int cmd_show(const char *sock, bool with_stats)
 	return 0;
 }
 
+static void print_key(const char *what, json_t *k)
+{
+	if (!json_is_object(k)) {
+		printf("    %s: none\n", what);
+		return;
+	}
+	printf("    %s: key number %lld, AN %lld, key server MI %s, tx %s, rx %s\n", what,
+	       ji(k, "key_number"), ji(k, "an"), js(k, "key_server_mi"), onoff(k, "tx"),
+	       onoff(k, "rx"));
+}
+
+/* Like `show mka sessions detail`. */
+static int cmd_mka(const char *sock)
+{
+	json_t *doc = ctl_call(sock, "mka"), *l, *p, *c;
+	size_t i, k;
+
+	if (doc == NULL)
+		return 1;
+	if (json_array_size(json_object_get(doc, "links")) == 0)
+		printf("no link runs MKA\n");
+	json_array_foreach(json_object_get(doc, "links"), i, l) {
+		json_t *nr = json_object_get(l, "next_rekey_in_ms");
+		const char *key;
+		json_t *v;
+		int col = 0;
+
+		printf("MKA session on link %s, CKN %s\n", js(l, "link"), js(l, "ckn"));
+		printf("    local: SCI %s, MI %s, MN %lld, key server priority %lld\n", js(l, "sci"),
+		       js(l, "mi"), ji(l, "mn"), ji(l, "priority"));
+		printf("    key server: %s%s (priority %lld)\n",
+		       json_is_string(json_object_get(l, "key_server_sci")) ? js(l, "key_server_sci") :
+		       "not elected", json_is_true(json_object_get(l, "key_server")) ? " (this gateway)" : "",
+		       ji(l, "key_server_priority"));
+		printf("    status: %s, CP %s, controlled port %s, protect %s, cipher suite %s\n",
+		       json_is_true(json_object_get(l, "secured")) ? "Secured" : "Not secured",
+		       js(l, "cp_state"), onoff(l, "controlled_port_enabled"), onoff(l, "protect_frames"),
+		       js(l, "cipher_suite"));
+		{
+			/* CP terms: after the switch the key in use moves from latest to old (RETIRE). */
+			json_t *lk = json_object_get(l, "latest_key"), *ok = json_object_get(l, "old_key");
+			bool latest_tx = json_is_object(lk) && json_is_true(json_object_get(lk, "tx"));
+
+			print_key(latest_tx || !json_is_object(ok) ? "latest key (in use)" : "latest key", lk);
+			print_key(!latest_tx && json_is_object(ok) ? "old key (in use)" : "old key", ok);
+		}
+		printf("    rekeys: %lld, last reason: %s, next interval rekey: ", ji(l, "rekeys"),
+		       js(l, "last_rekey_reason"));
+		if (json_is_integer(nr))
+			printf("in %.1f s\n", (double)json_integer_value(nr) / 1000.0);
+		else
+			printf("none\n");
+		printf("    live peers: %lld, potential peers: %lld\n", ji(l, "live_peers"),
+		       ji(l, "potential_peers"));
+		if (json_array_size(json_object_get(l, "peers")) != 0)
+			printf("      %-16s  %-24s  %10s  %8s  %-9s  %s\n", "SCI", "MI", "MN", "priority",
+			       "state", "expires");
+		json_array_foreach(json_object_get(l, "peers"), k, p)
+			printf("      %-16s  %-24s  %10lld  %8lld  %-9s  %.1f s%s\n", js(p, "sci"),
+			       js(p, "mi"), ji(p, "mn"), ji(p, "priority"),
+			       json_is_true(json_object_get(p, "live")) ? "live" : "potential",
+			       (double)ji(p, "expires_in_ms") / 1000.0,
+			       json_is_true(json_object_get(p, "key_server")) ? "  key server" : "");
+		printf("    counters:\n");
+		c = json_object_get(l, "counters");
+		json_object_foreach(c, key, v) {
+			if (json_integer_value(v) == 0 && strncmp(key, "in-mkpdu", 8) != 0 &&
+			    strncmp(key, "out-mkpdu", 9) != 0 && strstr(key, "sak") == NULL)
+				continue;      /* the many per-reason decode counters, when zero */
+			printf("%s%-36s %12lld", col % 2 ? "  " : "      ", key,
+			       (long long)json_integer_value(v));
+			if (++col % 2 == 0)
+				printf("\n");
+		}
+		if (col % 2)
+			printf("\n");
+	}
+	json_decref(doc);
+	return 0;
+}
+
+static int cmd_rekey(const char *sock, const char *link)
+{
+	json_t *doc = ctl_call_link(sock, "rekey", link);
+
+	if (doc == NULL)
+		return 1;
+	printf("link %s: new SAK requested\n", link);
+	json_decref(doc);
+	return 0;
+}
+
 static int cmd_json(const char *sock, const char *cmd)
 {
 	json_t *doc = ctl_call(sock, cmd);
@@ -292,6 +405,8 @@ static void usage(void)
 		"  status            gateway status (JSON)\n"
 		"  config            effective configuration without keys (JSON)\n"
 		"  watch [-i SEC] [-n COUNT]  live counters\n"
+		"  mka               MKA sessions (like show mka sessions detail)\n"
+		"  rekey LINK        the key server distributes a new SAK now\n"
 		"  default socket: " DEFAULT_SOCKET "\n");
 }
 
@@ -323,6 +438,10 @@ int main(int argc, char **argv)
 	}
 	if ((strcmp(argv[i], "status") == 0 || strcmp(argv[i], "config") == 0) && i + 1 == argc)
 		return cmd_json(sock, argv[i]);
+	if (strcmp(argv[i], "mka") == 0 && i + 1 == argc)
+		return cmd_mka(sock);
+	if (strcmp(argv[i], "rekey") == 0 && i + 2 == argc)
+		return cmd_rekey(sock, argv[i + 1]);
 	if (strcmp(argv[i], "watch") == 0) {
 		double interval = 1.0;
 		int count = 0;

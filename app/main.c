@@ -163,17 +163,24 @@ static int links_init(struct gw *gw, char *err, size_t err_len)
 				 rte_strerror(rte_errno));
 			return -ENOMEM;
 		}
-		if (l->conf->ka == GW_KA_MKA) {
-			snprintf(err, err_len, "link %s: key_agreement: mka is not built yet "
-				 "(use static)", l->conf->name);
-			return -ENOTSUP;
+		snprintf(name, sizeof(name), "ctltx%u", i);
+		l->ctrl_tx_ring = rte_ring_create(name, 256, (int)rte_socket_id(),
+						  RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (l->ctrl_tx_ring == NULL) {
+			snprintf(err, err_len, "link %s: control TX ring: %s", l->conf->name,
+				 rte_strerror(rte_errno));
+			return -ENOMEM;
 		}
-		rc = gw_secy_setup(gw, l, err, err_len);
+		l->port_enabled = 1;
+		if (l->conf->ka == GW_KA_MKA)
+			rc = gw_mka_link_init(gw, l, err, err_len);
+		else
+			rc = gw_secy_setup(gw, l, err, err_len);
 		if (rc < 0)
 			return rc;
-		RTE_LOG(INFO, USER1, "link %s: SecY %s SCI %016llx, %u RX SC(s)\n", l->conf->name,
+		RTE_LOG(INFO, USER1, "link %s: SecY %s SCI %016llx, %s\n", l->conf->name,
 			macsec_cs_name(sc.cipher_suite), (unsigned long long)sc.sci,
-			l->conf->st.n_rx_sc);
+			l->conf->ka == GW_KA_MKA ? "keys by MKA" : "static keys");
 	}
 	return 0;
 }
@@ -218,6 +225,8 @@ static void shutdown_all(struct gw *gw)
 	gw_ctrl_fini(gw);
 	if (gw->n_workers)
 		rte_eal_mp_wait_lcore();
+	for (unsigned int i = 0; i < gw->n_links; i++)
+		gw_mka_link_fini(&gw->links[i]);      /* workers are stopped: SAs go now */
 	gw_ports_stop(gw);
 	if (gw->rcu != NULL)
 		gw_reclaim_poll(gw, true);
@@ -225,6 +234,13 @@ static void shutdown_all(struct gw *gw)
 		macsec_secy_destroy(gw->links[i].secy);   /* wipes every key */
 		gw->links[i].secy = NULL;
 		rte_ring_free(gw->links[i].eapol_ring);
+		if (gw->links[i].ctrl_tx_ring != NULL) {
+			void *obj = NULL;
+
+			while (rte_ring_dequeue(gw->links[i].ctrl_tx_ring, &obj) == 0)
+				rte_pktmbuf_free(obj);
+			rte_ring_free(gw->links[i].ctrl_tx_ring);
+		}
 	}
 	for (unsigned int i = 0; i < gw->n_workers; i++)
 		macsec_lcore_fini(&gw->workers[i].mlc);

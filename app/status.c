@@ -50,8 +50,9 @@ static bool link_secured(const struct gw_link *l)
 	uint8_t an = __atomic_load_n(&s->encoding_an, __ATOMIC_ACQUIRE);
 	const struct macsec_sa *sa = __atomic_load_n(&s->tx_sa[an], __ATOMIC_ACQUIRE);
 
-	return !s->conf.protect_frames ||
-	       (sa != NULL && sa->active && !sa->exhausted);
+	/* Frames cross protected: the Controlled Port is open and a TX SA is in use. */
+	return l->port_enabled && s->conf.protect_frames && sa != NULL && sa->active &&
+	       !sa->exhausted;
 }
 
 json_t *gw_json_status(struct gw *gw)
@@ -160,20 +161,20 @@ static json_t *link_stats(struct gw_link *l)
 	const struct macsec_secy *s = l->secy;
 	const struct macsec_rx_sc_table *t = macsec_secy_rx_scs(s);
 	json_t *tx_sas = json_array(), *rx_scs = json_array();
-	uint64_t eapol = 0, ring_full = 0, ptx = 0, xtx = 0;
-	struct macsec_tx_sa_stats tsum = {0};
+	uint64_t eapol = 0, ring_full = 0, ptx = 0, xtx = 0, closed = 0, mk = 0, mkd = 0;
+	json_t *doc;
+	struct macsec_secy_stats ssum;
+	struct macsec_tx_sa_stats tsum;
 
+	/* The TX SC's totals include SAs a rekey has retired. */
+	macsec_secy_stats_sum(s, &ssum);
+	tsum.out_pkts_protected = ssum.out_pkts_protected;
+	tsum.out_pkts_encrypted = ssum.out_pkts_encrypted;
 	for (unsigned int an = 0; an < MACSEC_NUM_AN; an++) {
 		const struct macsec_sa *sa = s->tx_sa[an];
 
-		if (sa == NULL)
-			continue;
-		struct macsec_tx_sa_stats ts;
-
-		macsec_tx_sa_stats_sum(sa, &ts);
-		tsum.out_pkts_protected += ts.out_pkts_protected;
-		tsum.out_pkts_encrypted += ts.out_pkts_encrypted;
-		json_array_append_new(tx_sas, sa_state(sa, true));
+		if (sa != NULL)
+			json_array_append_new(tx_sas, sa_state(sa, true));
 	}
 	for (uint32_t i = 0; i < t->n; i++) {
 		const struct macsec_rx_sc *sc = t->sc[i];
@@ -199,8 +200,11 @@ static json_t *link_stats(struct gw_link *l)
 		ring_full += l->ws[w].eapol_ring_full;
 		ptx += l->ws[w].plain_tx_drop;
 		xtx += l->ws[w].prot_tx_drop;
+		closed += l->ws[w].port_closed_drop;
+		mk += l->ws[w].mkpdu_tx;
+		mkd += l->ws[w].mkpdu_tx_drop;
 	}
-	return json_pack("{s:s,s:o,s:{s:o,s:i,s:o,s:o,s:o},s:o,s:{s:o,s:o,s:o,s:o,s:o},"
+	doc = json_pack("{s:s,s:o,s:{s:o,s:i,s:o,s:o,s:o},s:o,s:{s:o,s:o,s:o,s:o,s:o},"
 			 "s:{s:o,s:o}}",
 		"name", l->conf->name, "secy", secy_counters(s),
 		"tx_sc", "sci", hex64(s->conf.sci), "encoding_an", s->encoding_an,
@@ -211,6 +215,15 @@ static json_t *link_stats(struct gw_link *l)
 		"eapol_handled", u64(l->eapol_seen), "plain_tx_drop", u64(ptx),
 		"protected_tx_drop", u64(xtx),
 		"ports", "plain", port_stats(l->plain_port), "protected", port_stats(l->prot_port));
+	if (doc != NULL) {
+		json_t *g = json_object_get(doc, "gateway");
+
+		json_object_set_new(g, "port_closed_drop", u64(closed));
+		json_object_set_new(g, "mkpdu_tx", u64(mk));
+		json_object_set_new(g, "mkpdu_tx_drop", u64(mkd));
+		json_object_set_new(doc, "mka", gw_mka_link_json(l));
+	}
+	return doc;
 }
 
 json_t *gw_json_stats(struct gw *gw)

@@ -107,9 +107,11 @@ static inline void tx_count(const struct macsec_secy *secy, struct macsec_secy_s
 {
 	if (secy->conf.encrypt) {
 		sst->out_pkts_encrypted++;
+		st->out_pkts_encrypted++;
 		st->out_octets_encrypted += user_len;
 	} else {
 		sst->out_pkts_protected++;
+		st->out_pkts_protected++;
 		st->out_octets_protected += user_len;
 	}
 }

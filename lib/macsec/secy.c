@@ -358,6 +358,53 @@ int macsec_secy_rx_sa_set_active(struct macsec_secy *secy, uint64_t sci, uint8_t
 	return 0;
 }
 
+int macsec_secy_tx_sa_set_active(struct macsec_secy *secy, uint8_t an, bool on)
+{
+	if (an >= MACSEC_NUM_AN || secy->tx_sa[an] == NULL)
+		return -ENOENT;
+	__atomic_store_n(&secy->tx_sa[an]->active, on ? 1 : 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int macsec_secy_tx_sa_next_pn(const struct macsec_secy *secy, uint8_t an, uint64_t *next_pn)
+{
+	const struct macsec_sa *sa = an < MACSEC_NUM_AN ? secy->tx_sa[an] : NULL;
+
+	if (sa == NULL)
+		return -ENOENT;
+	/* A fetch-add may have overshot the end: the SA never sends past pn_max. */
+	{
+		uint64_t n = __atomic_load_n(&sa->next_pn, __ATOMIC_ACQUIRE);
+
+		*next_pn = n < sa->pn_max + 1 ? n : sa->pn_max + 1;
+	}
+	return 0;
+}
+
+int macsec_secy_rx_sa_raise_next_pn(struct macsec_secy *secy, uint64_t sci, uint8_t an,
+				    uint64_t next_pn)
+{
+	struct macsec_rx_sc *sc = macsec_rx_sc_table_find(secy->rx_scs, sci);
+	struct macsec_sa *sa;
+	uint64_t cur;
+
+	if (sc == NULL || an >= MACSEC_NUM_AN || (sa = sc->sa[an]) == NULL)
+		return -ENOENT;
+	cur = __atomic_load_n(&sa->next_pn, __ATOMIC_ACQUIRE);
+	while (cur < next_pn &&
+	       !__atomic_compare_exchange_n(&sa->next_pn, &cur, next_pn, true, __ATOMIC_RELEASE,
+					    __ATOMIC_ACQUIRE))
+		;
+	return 0;
+}
+
+void macsec_secy_set_protection(struct macsec_secy *secy, bool protect_frames,
+				enum macsec_validate validate_frames)
+{
+	__atomic_store_n(&secy->conf.protect_frames, protect_frames, __ATOMIC_RELEASE);
+	__atomic_store_n(&secy->conf.validate_frames, validate_frames, __ATOMIC_RELEASE);
+}
+
 const struct macsec_rx_sc_table *macsec_secy_rx_scs(const struct macsec_secy *secy)
 {
 	return __atomic_load_n(&secy->rx_scs, __ATOMIC_ACQUIRE);

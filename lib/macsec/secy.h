@@ -173,6 +173,21 @@ int macsec_secy_rx_sa_remove(struct macsec_secy *secy, uint64_t sci, uint8_t an)
 /** Enable or disable a receive SA (enableReceive) or transmit SA (enableTransmit). */
 int macsec_secy_rx_sa_set_active(struct macsec_secy *secy, uint64_t sci, uint8_t an, bool on);
 
+/** enableTransmit of the transmit SA on @p an. */
+int macsec_secy_tx_sa_set_active(struct macsec_secy *secy, uint8_t an, bool on);
+/** nextPN of the transmit SA on @p an (-ENOENT if none). */
+int macsec_secy_tx_sa_next_pn(const struct macsec_secy *secy, uint8_t an, uint64_t *next_pn);
+/** Raise a receive SA's nextPN to at least @p next_pn (never lowers it). */
+int macsec_secy_rx_sa_raise_next_pn(struct macsec_secy *secy, uint64_t sci, uint8_t an,
+				    uint64_t next_pn);
+/**
+ * Change protectFrames and validateFrames of a running SecY (key agreement moving the
+ * Controlled Port between clear and protected, 802.1X-2020 12.x). Workers see the new values
+ * from their next frame on.
+ */
+void macsec_secy_set_protection(struct macsec_secy *secy, bool protect_frames,
+				enum macsec_validate validate_frames);
+
 /** Current receive SC table (for readers on the control lcore). */
 const struct macsec_rx_sc_table *macsec_secy_rx_scs(const struct macsec_secy *secy);
 /** Find a receive SC on a table (hot path; linear over a compact SCI array). */

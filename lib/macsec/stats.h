@@ -21,6 +21,10 @@ struct macsec_secy_stats {
 	uint64_t out_pkts_too_long;
 	uint64_t out_octets_protected;
 	uint64_t out_octets_encrypted;
+	/* Transmit SC totals (10.7.7: the sums over every SA the SC ever used, which the per-SA
+	 * counters cannot give once a rekey retired an SA). */
+	uint64_t out_pkts_protected;
+	uint64_t out_pkts_encrypted;
 	/* Not in 802.1AE: frames the SecY could not send (docs/counters.md). */
 	uint64_t out_pkts_sa_not_in_use; /* no transmit SA in use */
 	uint64_t out_pkts_pn_exhausted;  /* transmit SA reached the PN limit */

@@ -20,9 +20,14 @@ GA_PROT_MAC=02:00:00:0a:01:00
 GB_PROT_MAC=02:00:00:0b:01:00
 WIRE_MTU=${WIRE_MTU:-1600}
 
+# CARRIER=1: the wire is a Linux bridge in namespace ${P}cr (a carrier's L2 service) with the
+# default group_fwd_mask, so it drops frames to the 802.1X PAE group address 01:80:C2:00:00:03:
+#   gA-prot --- crA [br0 in ${P}cr] crB --- gB-prot
+CARRIER=${CARRIER:-0}
+
 topo_down() {
 	local ns
-	for ns in hA gA gB hB; do
+	for ns in hA gA gB hB cr; do
 		ip netns del "${P}$ns" 2>/dev/null || true
 	done
 }
@@ -38,7 +43,19 @@ topo_up() {
 			net.ipv6.conf.default.disable_ipv6=1
 	done
 	ip link add hA-eth netns "${P}hA" type veth peer name gA-plain netns "${P}gA"
-	ip link add gA-prot netns "${P}gA" type veth peer name gB-prot netns "${P}gB"
+	if [ "$CARRIER" = 1 ]; then
+		ip netns add "${P}cr"
+		ip -n "${P}cr" link set lo up
+		ip link add gA-prot netns "${P}gA" type veth peer name crA netns "${P}cr"
+		ip link add gB-prot netns "${P}gB" type veth peer name crB netns "${P}cr"
+		ip -n "${P}cr" link add br0 type bridge    # group_fwd_mask 0: PAE group frames dropped
+		for ifc in crA crB; do
+			ip -n "${P}cr" link set "$ifc" mtu "$WIRE_MTU" master br0 up
+		done
+		ip -n "${P}cr" link set br0 up
+	else
+		ip link add gA-prot netns "${P}gA" type veth peer name gB-prot netns "${P}gB"
+	fi
 	ip link add gB-plain netns "${P}gB" type veth peer name hB-eth netns "${P}hB"
 	ip -n "${P}gA" link set gA-prot address "$GA_PROT_MAC" mtu "$WIRE_MTU"
 	ip -n "${P}gB" link set gB-prot address "$GB_PROT_MAC" mtu "$WIRE_MTU"

@@ -2,9 +2,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Interop: wpa_supplicant 2.10's MKA (macsec_linux, PSK CAK, GCM-AES-128) in a QEMU/TCG VM as macsec-gw's peer.
 #
-# STATUS: WAITING for `key_agreement: mka` in the gateway. Today app/main.c refuses it ("not
-# built yet"), so the gateway cases SKIP with exit 77. `--vm-pair` proves the VM side now.
-#
 # Default: the VM against our gateway, twice: VM key server (VM priority 16, ours 32), then us
 # key server (VM 64, ours 32).
 #
@@ -30,7 +27,7 @@
 #
 # usage: [BUILD=build-interop] tests/interop/test_wpa_mka.sh [--vm-pair] [CASE...]
 #        CASE: vm-ks gw-ks (default both); with --vm-pair: a-ks b-ks (default both)
-# exit:  0 pass, 1 fail, 77 skipped (the gateway has no MKA yet)
+# exit:  0 pass, 1 fail
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 P=${P:-mgwi-}
@@ -140,10 +137,6 @@ run_gw_case() {  # vm-ks | gw-ks
 		{ cat "$run/check-config.txt"; FAILS+=("gateway rejects the MKA config"); return 1; }
 	gw_start "${P}gw" "$run/gw.yaml" "$run/gw.log"
 	if ! gw_wait_ready "$run/gw.sock" "$GW_PID" 20; then
-		if grep -q 'key_agreement: mka is not built yet' "$run/gw.log"; then
-			echo "  SKIP: $(grep 'not built yet' "$run/gw.log")"
-			return 77
-		fi
 		tail -20 "$run/gw.log"; FAILS+=("gateway did not start"); return 1
 	fi
 	capture_start "${P}gw" "$GW_TAP" "$run/tap.pcap" || true
@@ -215,18 +208,16 @@ run_pair_case() {  # a-ks | b-ks: two VMs, no gateway
 t_all=$(now)
 vm_prepare
 declare -A VERDICT
-rc=0 skipped=0
+rc=0
 for cs in "${CASES[@]}"; do
 	ts=$(now) FAILS=() r=0
 	if [ $PAIR = 1 ]; then run_pair_case "$cs" || r=$?; else run_gw_case "$cs" || r=$?; fi
 	case $r in
 	0) VERDICT[$cs]="PASS ($(secs "$ts") s)" ;;
-	77) VERDICT[$cs]="SKIP: waiting for key_agreement: mka in the gateway"; skipped=$((skipped + 1)) ;;
 	*) VERDICT[$cs]="FAIL ($(secs "$ts") s): $(printf '%s; ' "${FAILS[@]}")"; rc=1 ;;
 	esac
 	cleanup
 done
 echo "== MKA interop with wpa_supplicant 2.10 ($([ $PAIR = 1 ] && echo "two VMs" || echo "our gateway"), total $(secs "$t_all") s)"
 for cs in "${CASES[@]}"; do echo "  $cs: ${VERDICT[$cs]}"; done
-[ $rc = 0 ] && [ $skipped -gt 0 ] && [ $skipped = ${#CASES[@]} ] && exit 77
 exit $rc

@@ -66,3 +66,34 @@ YAML
 ctl_get() {
 	"$CTL_BIN" -s "$1" stats --json | $PY -c "import json,sys; s=json.load(sys.stdin); print($2)"
 }
+
+# write_gw_conf_mka FILE NAME SOCKET PLAIN_IF PROT_IF SUITE CAK_FILE CKN_HEX MY_SCI PRIORITY [MKA_EXTRA]
+# MKA_EXTRA: further YAML lines for the mka section, e.g. "eapol: {ethertype: 0x876F}".
+write_gw_conf_mka() {
+	local f=$1 name=$2 sock=$3 pif=$4 xif=$5 suite=$6 cak=$7 ckn=$8 sci=$9 prio=${10}
+	local extra=${11:-}
+	cat >"$f" <<YAML
+control: {socket: $sock, lcore: 0}
+workers: [1]
+idle_sleep_us: 50
+links:
+  - name: $name
+    plain: {port: "net_af_packet_${name}p,iface=$pif,qpairs=1"}
+    protected: {port: "net_af_packet_${name}x,iface=$xif,qpairs=1"}
+    secy:
+      cipher_suite: $suite
+      encrypt: true
+      include_sci: true
+      replay_protect: true
+      replay_window: 64
+      validate_frames: strict
+      mtu: 1600
+      sci: "$sci"
+    key_agreement: mka
+    mka:
+      cak_file: $cak
+      ckn: "$ckn"
+      key_server_priority: $prio
+${extra:+      $extra}
+YAML
+}

@@ -30,6 +30,7 @@ const char *const th_ctr_names[TH_NCTR] = {
 	[TH_SA_NOT_VALID] = "SA.InPktsNotValid", [TH_SA_NOT_USING_SA] = "SA.InPktsNotUsingSA",
 	[TH_SA_UNUSED_SA] = "SA.InPktsUnusedSA",
 	[TH_TXSA_PROTECTED] = "OutPktsProtected", [TH_TXSA_ENCRYPTED] = "OutPktsEncrypted",
+	[TH_TXSC_PROTECTED] = "SC.OutPktsProtected", [TH_TXSC_ENCRYPTED] = "SC.OutPktsEncrypted",
 };
 
 int th_ctr_by_name(const char *name)
@@ -66,6 +67,8 @@ void th_snap_take(const struct macsec_secy *secy, struct th_snap *s)
 	s->v[TH_OUT_CRYPTO_ERROR] = ss.out_pkts_crypto_error;
 	s->v[TH_IN_NO_ROOM] = ss.in_pkts_no_room;
 	s->v[TH_IN_CRYPTO_ERROR] = ss.in_pkts_crypto_error;
+	s->v[TH_TXSC_PROTECTED] = ss.out_pkts_protected;
+	s->v[TH_TXSC_ENCRYPTED] = ss.out_pkts_encrypted;
 	for (uint32_t i = 0; i < t->n; i++) {
 		struct macsec_rx_sc_stats sc;
 

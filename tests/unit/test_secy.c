@@ -428,6 +428,7 @@ static void test_shared_tx_sa(void **state)
 		assert_int_equal(pns[i], i + 1);
 	th_snap_take(tx, &s);
 	assert_true(s.v[TH_TXSA_ENCRYPTED] == 2 * PER);
+	assert_true(s.v[TH_TXSC_ENCRYPTED] == 2 * PER);
 	th_secy_free(tx, &lc);
 }
 
@@ -541,6 +542,10 @@ static void test_rekey_by_an(void **state)
 	assert_int_equal(w1[14] & 3, 1);
 	assert_int_equal(th_run(rx, &lrx, false, w1, (uint32_t)n1, 0, out, sizeof(out)), 200);
 	assert_int_equal(th_run(rx, &lrx, false, w0, (uint32_t)n0, 0, out, sizeof(out)), 200);
+	/* Retiring the old TX SA keeps its frames in the TX SC's totals (10.7.7). */
+	assert_int_equal(macsec_secy_tx_sa_remove(tx, 0), 0);
+	th_snap_take(tx, &s);
+	assert_true(s.v[TH_TXSA_ENCRYPTED] == 1 && s.v[TH_TXSC_ENCRYPTED] == 2);
 	assert_int_equal(macsec_secy_rx_sa_remove(rx, SCI_A, 0), 0);
 	assert_int_equal(th_run(rx, &lrx, false, w0, (uint32_t)n0, 0, out, sizeof(out)), -1);
 	th_snap_take(rx, &s);

@@ -72,8 +72,8 @@ static void one_frame(const char *what, const char *engine, struct macsec_secy *
 		      want_d);
 }
 
-static const char *const ctr_tx_enc[] = {"OutPktsEncrypted", NULL};
-static const char *const ctr_tx_prot[] = {"OutPktsProtected", NULL};
+static const char *const ctr_tx_enc[] = {"OutPktsEncrypted", "SC.OutPktsEncrypted", NULL};
+static const char *const ctr_tx_prot[] = {"OutPktsProtected", "SC.OutPktsProtected", NULL};
 static const char *const ctr_rx_ok[] = {"InPktsOK", "SA.InPktsOK", NULL};
 
 /* Protect the clear frame at the case's PN and compare with the vector, then validate it back. */

@@ -56,6 +56,18 @@ const struct macsec_aead_engine *macsec_aead_find(const char *name);
 /** Constant-time comparison, 0 when equal. */
 int macsec_ct_memcmp(const void *a, const void *b, size_t len);
 
+/** Constant-time comparison of two 16-octet ICVs (two 64-bit words, no early exit). */
+static inline int macsec_ct_tag_differs(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t a0, a1, b0, b1;
+
+	__builtin_memcpy(&a0, a, 8);
+	__builtin_memcpy(&a1, a + 8, 8);
+	__builtin_memcpy(&b0, b, 8);
+	__builtin_memcpy(&b1, b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) != 0;
+}
+
 /** Wipe memory the compiler may not optimise away. */
 void macsec_wipe(void *p, size_t len);
 

@@ -57,7 +57,8 @@ static void tx_build(const struct macsec_secy *secy, const struct macsec_sa *sa,
 	uint8_t *data = st + tl;
 	struct macsec_sectag tag;
 
-	memcpy(fr->tags, f + MACSEC_ETH_ADDRS_LEN, ctb);
+	if (unlikely(ctb != 0))
+		memcpy(fr->tags, f + MACSEC_ETH_ADDRS_LEN, ctb);
 	memmove(start, f, MACSEC_ETH_ADDRS_LEN);
 	tag.tci = (uint8_t)((c->include_sci ? MACSEC_TCI_SC : 0) | (c->use_es ? MACSEC_TCI_ES : 0) |
 			    (c->use_scb ? MACSEC_TCI_SCB : 0) |

@@ -57,19 +57,6 @@ enum macsec_sectag_err macsec_sectag_decode(const uint8_t *p, size_t avail, bool
 	return MACSEC_SECTAG_OK;
 }
 
-size_t macsec_sectag_encode(uint8_t *p, const struct macsec_sectag *tag, size_t secure_len)
-{
-	macsec_put_be16(p, MACSEC_ETHERTYPE);
-	p[2] = (uint8_t)((tag->tci & (uint8_t)~MACSEC_AN_MASK) | (tag->an & MACSEC_AN_MASK));
-	p[3] = secure_len < MACSEC_SL_MAX ? (uint8_t)secure_len : 0;
-	macsec_put_be32(p + 4, tag->pn);
-	if (tag->tci & MACSEC_TCI_SC) {
-		macsec_put_be64(p + 8, tag->sci);
-		return MACSEC_SECTAG_LEN_SCI;
-	}
-	return MACSEC_SECTAG_LEN_NOSCI;
-}
-
 const char *macsec_sectag_strerror(enum macsec_sectag_err err)
 {
 	switch (err) {

@@ -60,11 +60,6 @@ enum macsec_sectag_err {
 enum macsec_sectag_err macsec_sectag_decode(const uint8_t *p, size_t avail, bool xpn,
 					    struct macsec_sectag *tag);
 
-/**
- * Encode a SecTAG at @p p for @p secure_len octets of secure data. The SCI is
- * written when @p tag->tci has MACSEC_TCI_SC. Returns the octets written (8 or 16).
- */
-size_t macsec_sectag_encode(uint8_t *p, const struct macsec_sectag *tag, size_t secure_len);
 
 /** Name of a decode error, for logs and tests. */
 const char *macsec_sectag_strerror(enum macsec_sectag_err err);
@@ -102,6 +97,26 @@ static inline void macsec_put_be64(uint8_t *p, uint64_t v)
 {
 	macsec_put_be32(p, (uint32_t)(v >> 32));
 	macsec_put_be32(p + 4, (uint32_t)v);
+}
+
+/**
+ * Encode a SecTAG at @p p for @p secure_len octets of secure data. The SCI is
+ * written when @p tag->tci has MACSEC_TCI_SC. Returns the octets written (8 or 16).
+ * Inline: it runs once per transmitted frame.
+ */
+static inline size_t macsec_sectag_encode(uint8_t *p, const struct macsec_sectag *tag,
+					  size_t secure_len)
+{
+	macsec_put_be16(p, MACSEC_ETHERTYPE);
+	/* 9.7: SL is the secure data length when that is below 48, else 0. */
+	p[2] = (uint8_t)((tag->tci & (uint8_t)~MACSEC_AN_MASK) | (tag->an & MACSEC_AN_MASK));
+	p[3] = secure_len < MACSEC_SL_MAX ? (uint8_t)secure_len : 0;
+	macsec_put_be32(p + 4, tag->pn);
+	if (tag->tci & MACSEC_TCI_SC) {
+		macsec_put_be64(p + 8, tag->sci);
+		return MACSEC_SECTAG_LEN_SCI;
+	}
+	return MACSEC_SECTAG_LEN_NOSCI;
 }
 
 /** SCI from a MAC address (6 octets) and a port identifier, 802.1AE 8.2.1. */

@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
+#include "ctl_request.h"
 #include "gw.h"
 
 #define MAX_CLIENTS 16
@@ -205,40 +206,38 @@ static json_t *mka_rekey(struct gw *gw, const char *name)
 	return error_doc("no such link '%s' (give \"link\": NAME)", name ? name : "");
 }
 
-/* One request line: {"cmd": "status"|"stats"|"config"|"mka"|"rekey"|"help"}. */
+/* One request line: {"cmd": "status"|"stats"|"config"|"mka"|"rekey"|"help"} (ctl_request.c). */
 static json_t *handle_request(struct gw *gw, const char *line)
 {
-	json_error_t jerr;
-	json_t *req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr), *cmdv, *out;
-	const char *cmd;
+	struct gw_ctl_request req;
+	char err[256];
+	json_t *out;
 
-	if (req == NULL || !json_is_object(req)) {
-		json_decref(req);
-		return error_doc("bad request: %s (expected {\"cmd\": ...})",
-				 req == NULL ? jerr.text : "not an object");
-	}
-	cmdv = json_object_get(req, "cmd");
-	if (!json_is_string(cmdv)) {
-		json_decref(req);
-		return error_doc("bad request: %s", "missing string \"cmd\"");
-	}
-	cmd = json_string_value(cmdv);
-	if (strcmp(cmd, "status") == 0)
+	switch (gw_ctl_request_parse(line, strlen(line), &req, err, sizeof(err))) {
+	case GW_CTL_STATUS:
 		out = gw_json_status(gw);
-	else if (strcmp(cmd, "stats") == 0)
+		break;
+	case GW_CTL_STATS:
 		out = gw_json_stats(gw);
-	else if (strcmp(cmd, "config") == 0)
+		break;
+	case GW_CTL_CONFIG:
 		out = gw_json_config(gw);
-	else if (strcmp(cmd, "mka") == 0)
+		break;
+	case GW_CTL_MKA:
 		out = mka_sessions(gw);
-	else if (strcmp(cmd, "rekey") == 0)
-		out = mka_rekey(gw, json_string_value(json_object_get(req, "link")));
-	else if (strcmp(cmd, "help") == 0)
+		break;
+	case GW_CTL_REKEY:
+		out = mka_rekey(gw, req.link);
+		break;
+	case GW_CTL_HELP:
 		out = json_pack("{s:[s,s,s,s,s,s]}", "commands", "status", "stats", "config", "mka",
 				"rekey", "help");
-	else
-		out = error_doc("unknown command '%s'", cmd);
-	json_decref(req);
+		break;
+	default:
+		out = error_doc("%s", err);
+		break;
+	}
+	gw_ctl_request_release(&req);
 	return out;
 }
 

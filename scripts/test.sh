@@ -11,12 +11,14 @@ BUILD=${BUILD:-build}
 SAN=${SAN_BUILD:-build-san}
 
 echo "== build ($BUILD)"
-[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" >/dev/null
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" >"$ROOT/.meson-setup.log" 2>&1 ||
+	{ cat "$ROOT/.meson-setup.log"; echo "test.sh: meson setup $BUILD failed" >&2; exit 1; }
 ninja -C "$BUILD"
 
 echo "== build with address+undefined sanitizers ($SAN)"
 [ -f "$SAN/build.ninja" ] || meson setup "$SAN" -Dbuildtype=debug \
-  -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+  -Db_sanitize=address,undefined -Db_lundef=false >"$ROOT/.meson-setup.log" 2>&1 ||
+	{ cat "$ROOT/.meson-setup.log"; echo "test.sh: meson setup $SAN failed" >&2; exit 1; }
 ninja -C "$SAN"
 
 status=0

@@ -436,11 +436,13 @@ json_t *gw_mka_link_json(struct gw_link *l)
 	struct gw_mka_link *m = l->mka;
 	struct mka_counter_kv kv[128];
 	struct mka_status st;
-	json_t *peers = json_array(), *ctr = json_object(), *o;
+	json_t *peers, *ctr, *o;
 	size_t n;
 
 	if (m == NULL)
 		return json_null();
+	peers = json_array();
+	ctr = json_object();
 	mka_participant_status(m->p, gw_now_ms(), &st);
 	for (uint32_t i = 0; i < st.n_live + st.n_potential && i < MKA_MAX_PEERS; i++) {
 		const struct mka_peer_status *p = &st.peer[i];

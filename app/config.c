@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "pn.h"
 #include "config_yaml.h"
 
 #define CFG_FILE_MAX (1u << 20)      /* a config is a few KiB; refuse anything absurd */
@@ -221,7 +222,7 @@ static int parse_sa(struct gw_yaml *p, const yaml_node_t *n, const struct gw_lin
 	if (rc == 0)
 		return gw_yaml_missing(p, n, "an");
 	/* PN 0 is never sent (802.1AE 10.6.2); without XPN the PN is 32 bits. */
-	if (rc < 0 || gw_yaml_get_u64(p, n, "pn", 1, xpn ? UINT64_MAX : UINT32_MAX, &sa->pn) < 0 ||
+	if (rc < 0 || gw_yaml_get_u64(p, n, "pn", 1, xpn ? MACSEC_XPN_MAX : UINT32_MAX, &sa->pn) < 0 ||
 	    gw_yaml_get_bool(p, n, "active", &sa->active) < 0 ||
 	    gw_yaml_get_hex(p, n, "key_id", sa->key_id, 1, sizeof(sa->key_id), &sa->key_id_len) < 0)
 		return -EINVAL;
@@ -735,6 +736,17 @@ static int config_parse(struct gw_yaml *p, const unsigned char *text, size_t len
 	return rc;
 }
 
+/*
+ * Values and key names from the file are quoted into messages: a newline or another control
+ * character in them must not split the message or forge a second FILE:LINE:COL line in a log.
+ */
+static void err_one_line(char *err)
+{
+	for (unsigned char *c = (unsigned char *)err; *c != '\0'; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			*c = '?';
+}
+
 int gw_config_parse(const char *name, const void *text, size_t len, struct gw_conf *conf,
 		    char *err, size_t err_len)
 {
@@ -757,6 +769,8 @@ int gw_config_parse(const char *name, const void *text, size_t len, struct gw_co
 	rc = config_parse(&p, text, len, c);
 	if (rc == 0)
 		*conf = *c;      /* all-or-nothing: the caller's struct changes only here */
+	else
+		err_one_line(err);
 	gw_config_wipe(c);
 	free(c);
 	return rc;
@@ -777,6 +791,8 @@ int gw_config_load(const char *path, struct gw_conf *conf, char *err, size_t err
 		return rc;
 	rc = gw_config_parse(path, text, len, conf, err, err_len);
 	macsec_wipe(text, len);
+	if (rc < 0)
+		err_one_line(err);      /* file errors name the path, which may hold anything */
 	free(text);
 	return rc;
 }

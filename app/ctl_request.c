@@ -41,7 +41,8 @@ int gw_ctl_request_parse(const char *line, size_t len, struct gw_ctl_request *ou
 		if (strcmp(cmd, cmd_names[i]) == 0)
 			rc = i;
 	if (rc < 0) {
-		snprintf(err, err_len, "unknown command '%s'", cmd);
+		if (snprintf(err, err_len, "unknown command '%s'", cmd) >= (int)err_len)
+			gw_ctl_utf8_trim(err, strlen(err));
 		return rc;
 	}
 	out->cmd = (enum gw_ctl_cmd)rc;

@@ -32,6 +32,19 @@ struct gw_ctl_request {
 int gw_ctl_request_parse(const char *line, size_t len, struct gw_ctl_request *out, char *err,
 			 size_t err_len);
 
+/**
+ * Cut @p s back to a whole UTF-8 character when snprintf() may have cut it inside one
+ * (a reply carrying a broken character cannot be encoded as JSON).
+ */
+static inline void gw_ctl_utf8_trim(char *s, size_t len)
+{
+	while (len > 0 && ((unsigned char)s[len - 1] & 0xC0) == 0x80)
+		len--;
+	if (len > 0 && (unsigned char)s[len - 1] >= 0xC0)
+		len--;
+	s[len] = '\0';
+}
+
 /** Free what a parse kept (NULL-safe, idempotent). */
 void gw_ctl_request_release(struct gw_ctl_request *req);
 

@@ -137,10 +137,12 @@ static bool peer_allowed(int fd)
 
 static void reply(int fd, json_t *doc)
 {
-	char *s = json_dumps(doc, JSON_COMPACT);
+	char *s = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 	size_t len, off = 0;
 
 	json_decref(doc);
+	if (s == NULL)           /* never leave a client waiting for its line */
+		s = strdup("{\"error\":\"internal: the reply could not be encoded\"}");
 	if (s == NULL)
 		return;
 	len = strlen(s);
@@ -169,7 +171,9 @@ static json_t *error_doc(const char *fmt, const char *arg)
 {
 	char msg[256];
 
-	snprintf(msg, sizeof(msg), fmt, arg);
+	/* A cut inside a multi-byte UTF-8 character would make the reply unencodable. */
+	if (snprintf(msg, sizeof(msg), fmt, arg) >= (int)sizeof(msg))
+		gw_ctl_utf8_trim(msg, strlen(msg));
 	return json_pack("{s:s}", "error", msg);
 }
 

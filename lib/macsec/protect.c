@@ -14,6 +14,8 @@
 
 #define CHUNK MACSEC_AEAD_MAX_BURST
 #define ETH_HDR 14u
+#define OP_BOUNCED (-1)
+#define OP_FAILED (-2)
 
 static inline bool is_vlan_tpid(uint16_t t)
 {
@@ -155,6 +157,7 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 	const uint32_t tl = secy->sectag_len, grow = tl + MACSEC_ICV_LEN;
 	struct rte_mbuf *good[CHUNK], *bad[CHUNK], *work[CHUNK];
 	uint32_t ctb[CHUNK];
+	int16_t opidx[CHUNK];           /* op index, or OP_BOUNCED / OP_FAILED */
 	struct tx_frame fr[CHUNK];
 	struct macsec_aead_op ops[CHUNK];
 	uint16_t ngood = 0, nbad = 0, nwork = 0, nops = 0, i;
@@ -199,39 +202,48 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 	if (unlikely(pn + nwork > sa->pn_threshold))
 		__atomic_store_n(&sa->threshold_hit, 1, __ATOMIC_RELAXED);
 
-	/* Pass 2: headers and ops. */
+	/* Pass 2: headers and ops; frames that need a linear copy are protected there. */
 	for (i = 0; i < nwork; i++, pn++) {
 		struct rte_mbuf *m = work[i];
 
 		if (unlikely(m->nb_segs > 1 || rte_pktmbuf_headroom(m) < tl ||
 			     rte_pktmbuf_tailroom(m) < MACSEC_ICV_LEN)) {
-			if (tx_one_bounce(secy, lc, sa, pn, m) == 0)
-				good[ngood++] = m;
-			else
-				bad[nbad++] = m;
+			opidx[i] = tx_one_bounce(secy, lc, sa, pn, m) == 0 ? OP_BOUNCED : OP_FAILED;
 			continue;
 		}
 		tx_build(secy, sa, pn, rte_pktmbuf_mtod(m, uint8_t *), m->data_len, ctb[i],
 			 &fr[nops], &ops[nops]);
-		work[nops++] = m;
+		opidx[i] = (int16_t)nops++;
 	}
 
-	/* Pass 3: crypto for the whole chunk, then lengths and counters. */
+	/*
+	 * Pass 3: crypto for the whole chunk, then lengths and counters, in arrival order: a
+	 * bounced frame must not overtake the ones before it (their PNs are lower).
+	 */
 	if (nops != 0)
 		lc->aead->seal_burst(lc->aead_lctx, ops, nops);
-	for (i = 0; i < nops; i++) {
+	for (i = 0; i < nwork; i++) {
 		struct rte_mbuf *m = work[i];
+		int16_t k = opidx[i];
 
-		if (unlikely(ops[i].status != 0)) {
+		if (k == OP_BOUNCED) {
+			good[ngood++] = m;
+			continue;
+		}
+		if (k == OP_FAILED) {
+			bad[nbad++] = m;
+			continue;
+		}
+		if (unlikely(ops[k].status != 0)) {
 			st->out_pkts_crypto_error++;
 			bad[nbad++] = m;
 			continue;
 		}
-		tx_finish(&fr[i]);
+		tx_finish(&fr[k]);
 		m->data_off = (uint16_t)(m->data_off - tl);
 		m->data_len = (uint16_t)(m->data_len + grow);
 		m->pkt_len += grow;
-		tx_count(secy, st, sst, fr[i].user_len);
+		tx_count(secy, st, sst, fr[k].user_len);
 		good[ngood++] = m;
 	}
 out:

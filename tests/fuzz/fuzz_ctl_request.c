@@ -69,8 +69,8 @@ static const char *ref_parse(const char *line, char msg[256], const char **link)
 			*link = link_copy;
 		}
 		out = "rekey";
-	} else {
-		snprintf(msg, 256, "unknown command '%s'", cmd);
+	} else if (snprintf(msg, 256, "unknown command '%s'", cmd) >= 256) {
+		gw_ctl_utf8_trim(msg, strlen(msg));   /* the fix of regress/ctl_request/utf8-cut */
 	}
 	json_decref(req);
 	return out;

@@ -706,6 +706,44 @@ static void test_mixed_burst_order(void **state)
 	th_secy_free(rx, &lrx);
 }
 
+/*
+ * Regression (found by the protect fuzzer): frames protected on a linear copy (chained, or
+ * short of head/tailroom) were put ahead of the in-place frames before them, so a higher PN
+ * left first and a peer with window 0 dropped the overtaken frames.
+ */
+static void test_protect_order_bounce(void **state)
+{
+	static uint8_t f[300];
+	struct macsec_secy_conf c;
+	struct macsec_lcore ltx;
+	struct macsec_secy *tx;
+	struct rte_mbuf *m[9];
+	(void)state;
+
+	th_conf_default(&c, MACSEC_CS_GCM_AES_128);
+	tx = tx_new("ipsec-mb-direct", &c, SCI_A, 0, 1, &ltx);
+	for (int i = 0; i < 9; i++) {
+		frame_make(f, 300, 0x0800, (uint8_t)i);
+		m[i] = tu_mbuf_from(th_pool(), f, 300, i % 3 == 1 ? 50 : 0);
+		if (i % 3 == 2) {         /* no headroom for the SecTAG: protected on a copy */
+			memmove(rte_pktmbuf_mtod(m[i], uint8_t *) - m[i]->data_off,
+				rte_pktmbuf_mtod(m[i], uint8_t *), m[i]->data_len);
+			m[i]->data_off = 0;
+		}
+		m[i]->dynfield1[0] = (uint32_t)i;
+	}
+	assert_int_equal(macsec_protect_burst(tx, &ltx, m, 9), 9);
+	for (int i = 0; i < 9; i++) {
+		uint8_t pnb[4];
+
+		assert_int_equal(m[i]->dynfield1[0], (uint32_t)i);
+		assert_non_null(rte_pktmbuf_read(m[i], 16, 4, pnb));
+		assert_int_equal(macsec_get_be32(rte_pktmbuf_read(m[i], 16, 4, pnb)), (uint32_t)(i + 1));
+	}
+	rte_pktmbuf_free_bulk(m, 9);
+	th_secy_free(tx, &ltx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -715,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_pn_threshold),
 		cmocka_unit_test(test_burst_contract),
 		cmocka_unit_test(test_mixed_burst_order),
+		cmocka_unit_test(test_protect_order_bounce),
 		cmocka_unit_test(test_shared_tx_sa),
 		cmocka_unit_test(test_tx_not_in_use),
 		cmocka_unit_test(test_management_errors),

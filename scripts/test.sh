@@ -29,8 +29,15 @@ echo "== tests under ASan+UBSan ($SAN)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C "$SAN" --print-errorlogs --no-suite bench || status=1
 
+echo "== fuzz targets, 15 s each, and the inputs that once crashed them (build-fuzz, clang)"
+scripts/fuzz.sh 15 || status=1
+regress=$(meson test -C build-fuzz --list 2>/dev/null | grep -o 'fuzz-regress-[^ ]*' || true)
+[ -n "$regress" ] || { echo "test.sh: no fuzz regress tests found" >&2; status=1; }
+# shellcheck disable=SC2086
+meson test -C build-fuzz --print-errorlogs $regress || status=1
+
 # One plain closing line for CI, counted from meson's own logs.
-python3 - "$BUILD" "$SAN" <<'PY'
+python3 - "$BUILD" "$SAN" build-fuzz <<'PY'
 import json, sys
 passed = failed = skipped = 0
 for d in sys.argv[1:]:

@@ -21,6 +21,11 @@
 #define CFG_MTU_PAYLOAD 1500u        /* what the plain side carries by default */
 #define CFG_MTU_OVERHEAD 32u         /* SecTAG with SCI (16) + ICV (16) */
 #define CFG_MTU_MAX 16000u           /* frames are linearised into a 16 KiB bounce buffer */
+#define CFG_STATE_DIR "/var/lib/macsec-gw"
+#define CFG_STATE_DIR_MAX 200u       /* room for "/LINK.pn.tmp" in a GW_PATH_MAX path */
+#define CFG_PN_RESERVE (1u << 20)
+#define CFG_PN_RESERVE_MIN 256u
+#define CFG_PN_RESERVE_MAX (1u << 30)
 
 /* --- 802.1 value types --- */
 
@@ -79,7 +84,8 @@ static int get_sci(struct gw_yaml *p, const yaml_node_t *map, const char *name, 
 
 /* --- sections --- */
 
-static const char *const cfg_port_keys[] = {"port", "rx_queues", "rx_desc", "tx_desc", NULL};
+static const char *const cfg_port_keys[] = {"port", "rx_queues", "rx_desc", "tx_desc", "spread",
+					    NULL};
 
 static int parse_port(struct gw_yaml *p, const yaml_node_t *link, const char *name,
 		      struct gw_port_conf *pc, const yaml_node_t **port_node)
@@ -94,6 +100,7 @@ static int parse_port(struct gw_yaml *p, const yaml_node_t *link, const char *na
 	old = gw_yaml_key_push(p, ".%s", name);
 	pc->rx_queues = 1;
 	pc->rx_desc = pc->tx_desc = 1024;
+	pc->spread = true;
 	rc = gw_yaml_get_str(p, m, "port", pc->dev, sizeof(pc->dev), port_node);
 	if (rc == 0)
 		return gw_yaml_missing(p, m, "port");
@@ -107,6 +114,13 @@ static int parse_port(struct gw_yaml *p, const yaml_node_t *link, const char *na
 		rc = gw_yaml_get_uint(p, m, "rx_desc", 32, 32768, &pc->rx_desc);
 	if (rc >= 0)
 		rc = gw_yaml_get_uint(p, m, "tx_desc", 32, 32768, &pc->tx_desc);
+	if (rc >= 0 && strcmp(name, "protected") != 0 && gw_yaml_map_find(p, m, "spread") != NULL) {
+		gw_yaml_key_push(p, ".spread");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, m, "spread"),
+				    "only for the protected port (RSS spreads the plain side)");
+	}
+	if (rc >= 0)
+		rc = gw_yaml_get_bool(p, m, "spread", &pc->spread);
 	if (rc < 0)
 		return rc;
 	gw_yaml_key_pop(p, old);
@@ -116,7 +130,7 @@ static int parse_port(struct gw_yaml *p, const yaml_node_t *link, const char *na
 static const char *const cfg_secy_keys[] = {
 	"cipher_suite", "encrypt", "confidentiality_offset", "include_sci", "replay_protect",
 	"replay_window", "validate_frames", "mtu", "sci", "port_id", "vlan_tags_in_clear",
-	"use_es", "use_scb", "protect_frames", "xpn_recovery", NULL};
+	"use_es", "use_scb", "protect_frames", "xpn_recovery", "preserve_order", NULL};
 static const char *const cfg_validate_names[] = {"disabled", "check", "strict", NULL};
 static const char *const cfg_xpn_recovery_names[] = {"ieee", "linux", NULL};
 
@@ -134,6 +148,7 @@ static int parse_secy(struct gw_yaml *p, const yaml_node_t *link, struct gw_link
 	s->replay_window = 64;
 	s->xpn_recovery = MACSEC_XPN_RECOVERY_IEEE;   /* 802.1AE 10.6.2 as written */
 	lc->port_id = 1;
+	lc->preserve_order = true;                    /* a bump in the wire does not reorder */
 	rc = gw_yaml_get_map(p, link, "secy", cfg_secy_keys, &m);
 	if (rc < 0)
 		return rc;
@@ -154,6 +169,7 @@ static int parse_secy(struct gw_yaml *p, const yaml_node_t *link, struct gw_link
 	    gw_yaml_get_bool(p, m, "use_es", &s->use_es) < 0 ||
 	    gw_yaml_get_bool(p, m, "use_scb", &s->use_scb) < 0 ||
 	    gw_yaml_get_bool(p, m, "replay_protect", &s->replay_protect) < 0 ||
+	    gw_yaml_get_bool(p, m, "preserve_order", &lc->preserve_order) < 0 ||
 	    gw_yaml_get_enum(p, m, "validate_frames", cfg_validate_names, &val) < 0 ||
 	    gw_yaml_get_enum(p, m, "xpn_recovery", cfg_xpn_recovery_names, &rec) < 0 ||
 	    gw_yaml_get_uint(p, m, "vlan_tags_in_clear", 0, MACSEC_MAX_CLEAR_TAGS,
@@ -539,8 +555,29 @@ static int parse_link(struct gw_yaml *p, const yaml_node_t *n, struct gw_conf *c
 	return lc->ka == GW_KA_MKA ? parse_mka(p, n, lc) : parse_static(p, n, lc);
 }
 
+/*
+ * Where static TX SAs keep their PN reservations (app/pn_store.c): an absolute path, so that
+ * the gateway never depends on its working directory for what keeps nonces unique.
+ */
+static int parse_state(struct gw_yaml *p, const yaml_node_t *root, struct gw_conf *c)
+{
+	const yaml_node_t *v = NULL;
+	int rc = gw_yaml_get_str(p, root, "state_dir", c->state_dir, sizeof(c->state_dir), &v);
+
+	if (rc < 0)
+		return rc;
+	if (rc > 0 && (c->state_dir[0] != '/' || strlen(c->state_dir) > CFG_STATE_DIR_MAX)) {
+		gw_yaml_key_push(p, "state_dir");
+		return gw_yaml_fail(p, v, "must be an absolute path of at most %u characters",
+				    CFG_STATE_DIR_MAX);
+	}
+	return gw_yaml_get_uint(p, root, "pn_reserve", CFG_PN_RESERVE_MIN, CFG_PN_RESERVE_MAX,
+				&c->pn_reserve) < 0 ? -EINVAL : 0;
+}
+
 static const char *const cfg_top_keys[] = {
-	"control", "workers", "idle_sleep_us", "crypto", "mbufs", "links", NULL};
+	"control", "workers", "idle_sleep_us", "crypto", "mbufs", "state_dir", "pn_reserve",
+	"links", NULL};
 static const char *const cfg_control_keys[] = {"socket", "lcore", NULL};
 
 static int parse_top(struct gw_yaml *p, const yaml_node_t *root, struct gw_conf *c)
@@ -556,6 +593,8 @@ static int parse_top(struct gw_yaml *p, const yaml_node_t *root, struct gw_conf 
 		return -EINVAL;
 	snprintf(c->socket_path, sizeof(c->socket_path), "/run/macsec-gw/ctl.sock");
 	snprintf(c->crypto, sizeof(c->crypto), "auto");
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s", CFG_STATE_DIR);
+	c->pn_reserve = CFG_PN_RESERVE;
 	if (gw_yaml_get_map(p, root, "control", cfg_control_keys, &m) < 0)
 		return -EINVAL;
 	gw_yaml_key_push(p, "control");
@@ -608,6 +647,8 @@ static int parse_top(struct gw_yaml *p, const yaml_node_t *root, struct gw_conf 
 		return gw_yaml_fail(p, gw_yaml_map_find(p, root, "mbufs"),
 				    "must be 0 (derived) or at least 1024");
 	}
+	if (parse_state(p, root, c) < 0)
+		return -EINVAL;
 	rc = gw_yaml_get_list(p, root, "links", GW_MAX_LINKS, false, &l);
 	if (rc <= 0)
 		return rc < 0 ? rc : gw_yaml_missing(p, root, "links");

@@ -24,6 +24,7 @@ struct gw_port_conf {
 	char dev[GW_DEV_MAX];      /* PCI address ("0000:3b:00.0") or vdev string ("net_tap0,iface=x") */
 	uint16_t rx_queues;        /* default 1 (protected: 1 only, for now) */
 	uint16_t rx_desc, tx_desc; /* default 1024, 32..32768 */
+	bool spread;               /* protected only: validate its bursts on every worker (default true) */
 };
 
 /* One SA as `ip macsec add ... sa AN pn PN on key ID KEY` has it. */
@@ -77,6 +78,8 @@ struct gw_link_conf {
 	struct macsec_secy_conf secy;
 	bool sci_set;                   /* sci given explicitly in the file */
 	uint16_t port_id;               /* SCI port identifier when sci is derived (default 1) */
+	bool preserve_order;            /* secy.preserve_order: several workers deliver in arrival
+					 * order (default true, docs/threading.md) */
 	enum gw_key_agreement ka;
 	struct gw_static_conf st;       /* ka == static */
 	struct gw_mka_conf mka;         /* ka == mka */
@@ -91,6 +94,9 @@ struct gw_conf {
 	uint32_t idle_sleep_us;         /* 0 = busy poll always (default) */
 	char crypto[16];                /* "auto" (default), "ipsec-mb", "ipsec-mb-direct", "openssl" */
 	uint32_t mbufs;                 /* 0 = derived from links/queues */
+	char state_dir[GW_PATH_MAX];    /* PN reservations of static TX SAs (default
+					 * /var/lib/macsec-gw, docs/pn-state.md) */
+	uint32_t pn_reserve;            /* PNs reserved per write, at least (default 2^20) */
 	unsigned int n_links;
 	struct gw_link_conf links[GW_MAX_LINKS];
 };

@@ -11,6 +11,7 @@
 static const char *const cmd_names[GW_CTL_COUNT] = {
 	[GW_CTL_STATUS] = "status", [GW_CTL_STATS] = "stats", [GW_CTL_CONFIG] = "config",
 	[GW_CTL_MKA] = "mka",       [GW_CTL_REKEY] = "rekey", [GW_CTL_HELP] = "help",
+	[GW_CTL_SELFTEST] = "selftest",
 };
 
 int gw_ctl_request_parse(const char *line, size_t len, struct gw_ctl_request *out, char *err,

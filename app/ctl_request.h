@@ -13,6 +13,7 @@ enum gw_ctl_cmd {
 	GW_CTL_MKA,
 	GW_CTL_REKEY,
 	GW_CTL_HELP,
+	GW_CTL_SELFTEST,
 	GW_CTL_COUNT
 };
 

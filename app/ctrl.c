@@ -19,6 +19,9 @@
 
 #include "ctl_request.h"
 #include "gw.h"
+#include "keymem.h"
+#include "pn_store.h"
+#include "selftest.h"
 
 #define MAX_CLIENTS 16
 #define REQ_MAX 4096
@@ -210,6 +213,22 @@ static json_t *mka_rekey(struct gw *gw, const char *name)
 	return error_doc("no such link '%s' (give \"link\": NAME)", name ? name : "");
 }
 
+/* {"cmd": "selftest"}: the Annex C known answers on the running engine (selftest.h). */
+static json_t *selftest_doc(struct gw *gw)
+{
+	char why[256];
+	uint64_t t0 = gw_now_ms();
+	int rc = macsec_selftest(gw->aead, why, sizeof(why));
+
+	if (rc != 0)
+		RTE_LOG(ERR, USER1, "crypto self-test failed on engine %s: %s\n", gw->aead->name, why);
+	else
+		RTE_LOG(INFO, USER1, "crypto self-test passed on request: %s\n", why);
+	return json_pack("{s:b,s:s,s:I,s:s,s:I}", "ok", rc == 0, "engine", gw->aead->name,
+			 "cases", (json_int_t)macsec_kat_annex_c_n, "detail", why,
+			 "ms", (json_int_t)(gw_now_ms() - t0));
+}
+
 /* One request line: {"cmd": "status"|"stats"|"config"|"mka"|"rekey"|"help"} (ctl_request.c). */
 static json_t *handle_request(struct gw *gw, const char *line)
 {
@@ -233,9 +252,12 @@ static json_t *handle_request(struct gw *gw, const char *line)
 	case GW_CTL_REKEY:
 		out = mka_rekey(gw, req.link);
 		break;
+	case GW_CTL_SELFTEST:
+		out = selftest_doc(gw);
+		break;
 	case GW_CTL_HELP:
-		out = json_pack("{s:[s,s,s,s,s,s]}", "commands", "status", "stats", "config", "mka",
-				"rekey", "help");
+		out = json_pack("{s:[s,s,s,s,s,s,s]}", "commands", "status", "stats", "config", "mka",
+				"rekey", "selftest", "help");
 		break;
 	default:
 		out = error_doc("%s", err);
@@ -348,5 +370,13 @@ void gw_ctrl_loop(struct gw *gw)
 		pthread_mutex_lock(&gw->ctl_lock);
 		gw_reclaim_poll(gw, false);
 		pthread_mutex_unlock(&gw->ctl_lock);
+		gw_pn_store_poll(gw->pn_store, gw_now_ms());   /* never waits for the disk */
+		{
+			int e = macsec_keymem_take_lock_error();  /* e.g. a new SAK's arena */
+
+			if (e != 0)
+				RTE_LOG(WARNING, USER1, "key memory not locked (%s): keys may be "
+					"swapped to disk\n", strerror(e));
+		}
 	}
 }

@@ -14,9 +14,13 @@
 #include "config.h"
 #include "secy.h"
 
+struct macsec_spread;
+struct gw_pn_store;
+
 #define GW_BURST 32
 #define GW_MAX_RXQ_PER_WORKER (GW_MAX_LINKS * 2 * 8)
 #define GW_RECLAIM_MAX 1024
+#define GW_INBOX_SIZE 1024         /* bursts other workers hand to one worker (docs/threading.md) */
 
 /* Counters of the gateway itself (not 802.1AE), per worker. */
 struct gw_link_wstats {
@@ -42,6 +46,8 @@ struct gw_link {
 	struct rte_ring *ctrl_tx_ring;     /* control lcore -> worker: MKPDUs to send */
 	unsigned int ctrl_tx_worker;       /* the worker that sends them (polls protected q 0) */
 	uint8_t port_enabled;              /* Controlled Port open (atomic; MKA closes it) */
+	bool spread;                       /* protected queues' bursts validated on every worker */
+	bool preserve_order;               /* ... and delivered in arrival order (secy.preserve_order) */
 	struct gw_mka_link *mka;           /* key_agreement: mka, else NULL */
 	struct gw_link_wstats ws[MACSEC_MAX_WORKERS];
 };
@@ -51,6 +57,7 @@ struct gw_rxq {
 	struct gw_link *link;
 	uint16_t port, queue;
 	uint8_t from_plain;       /* 1: plain -> protect -> protected; 0: protected -> validate -> plain */
+	struct macsec_spread *spread; /* protected, several workers: this worker dispatches it */
 };
 
 struct gw;
@@ -62,7 +69,10 @@ struct gw_worker {
 	unsigned int n_rxq;
 	struct gw_rxq rxq[GW_MAX_RXQ_PER_WORKER];
 	struct macsec_lcore mlc;
+	struct rte_ring *inbox;   /* bursts other workers' spreads hand to this one (MP/SC) */
+	bool rcu_hold;            /* a grace period waits on this worker's bursts in flight */
 	uint64_t loops, idle_loops;
+	uint64_t rcu_holds;       /* times it stopped dispatching to let a grace period end */
 };
 
 struct gw_reclaim_item {
@@ -87,8 +97,10 @@ struct gw {
 	 * lcore (telemetry thread) while they walk them. Workers never take it. */
 	pthread_mutex_t ctl_lock;
 	volatile bool stop;
+	unsigned int drained;     /* workers stopped with nothing in flight (atomic, at exit) */
 	uint64_t start_tsc;
 	int listen_fd;
+	struct gw_pn_store *pn_store;   /* PN reservations of static TX SAs (pn_store.c) */
 };
 
 /* port.c */
@@ -97,7 +109,10 @@ void gw_ports_stop(struct gw *gw);
 
 /* lcore_dp.c */
 int gw_worker_main(void *arg);
-void gw_workers_plan(struct gw *gw);
+/* Give every RX queue a worker; spread protected queues over all workers (may fail). */
+int gw_workers_plan(struct gw *gw, char *err, size_t err_len);
+/* Free what gw_workers_plan() made, once the workers have returned. */
+void gw_workers_fini(struct gw *gw);
 
 /* ctrl.c */
 int gw_ctrl_init(struct gw *gw, char *err, size_t err_len);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* macsec-bench: lib/macsec protect/validate on one core against bare intel-ipsec-mb AES-GCM, in memory. */
+/* macsec-bench: lib/macsec protect/validate against bare intel-ipsec-mb AES-GCM, in memory, on 1 or N cores. */
 #include <errno.h>
 #include <dirent.h>
 #include <getopt.h>
@@ -22,110 +22,16 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
-#include <rte_prefetch.h>
 
 #include "aead.h"
-#include "iv.h"
+#include "bench.h"
 #include "macsec_dp.h"
 #include "sectag.h"
 #include "secy.h"
+#include "spread.h"
 
-#define BURST 32u
-#define MIN_SIZE 60u               /* shortest Ethernet frame without FCS */
-#define MAX_SIZE 9000u
-#define SIZE_IMIX 0u               /* pseudo size: 7:4:1 of 64/594/1518 */
-#define MAX_SIZES 16u
-#define POOL_MIN_FRAMES 2048u
-#define POOL_MIN_BYTES (8u << 20)
-#define POOL_MAX_BYTES (16u << 20) /* binds for 9000 B only (1760 frames) */
-#define WARMUP_PASSES 1u
-#define MIN_PASSES 5u
-#define MBUF_ROOM_SLACK 64u        /* tailroom past the ICV */
-#define MAX_WORKERS 1u             /* --workers N: planned, one shared SA (see struct bench_worker) */
-
-enum bench_dir { DIR_PROTECT = 0, DIR_VALIDATE, DIR_COUNT };
-/* The three things timed on the same buffers in every pass. */
-enum bench_kind { KIND_OURS = 0, KIND_BARE, KIND_DIRECT, KIND_COUNT };
-
-static const char *const dir_names[DIR_COUNT] = {"protect", "validate"};
-static const char *const kind_names[KIND_COUNT] = {"ours", "bare", "direct"};
-static const uint16_t imix_cycle[12] = {64, 594, 64, 64, 1518, 64, 594, 64, 64, 594, 64, 594};
 static const unsigned int default_sizes[] = {64, 128, 256, 512, 1024, 1514, 9000, SIZE_IMIX};
 
-struct bench_opts {
-	bool suite[MACSEC_CS_COUNT];
-	bool dir[DIR_COUNT];
-	unsigned int sizes[MAX_SIZES];
-	unsigned int n_sizes;
-	const char *engine;
-	double seconds;            /* per row: ours' timed time to reach */
-	unsigned long iters;       /* per row: timed passes (overrides seconds) */
-	unsigned int frames;       /* pool size; 0 = see pool_frames() */
-	unsigned int sectag_len;   /* 16 (SCI included) or 8 */
-	uint32_t replay_window;
-	int lcore;                 /* -1 = last CPU we may run on */
-	int only;                  /* -1, or the one bench_kind to time (profiling) */
-	bool json;
-	bool hugepages;
-	int eal_argc;              /* after "--": replaces the default EAL arguments */
-	char **eal_argv;
-};
-
-/*
- * One row's shared state: the frames, both SecYs and the bare key. Workers own
- * disjoint slices of the frames; everything here is read-only while they run
- * except the SAs, which lib/macsec makes safe to share (PNs by atomic add).
- */
-struct bench_row {
-	enum macsec_cipher_suite cs;
-	enum bench_dir dir;
-	unsigned int size;         /* SIZE_IMIX or octets */
-	uint32_t n_frames;
-	uint64_t pass_octets;      /* clear frame octets in one pass over the pool */
-	struct rte_mempool *pool;
-	struct rte_mbuf **m;
-	uint8_t *clear;            /* pristine clear frames, back to back */
-	uint32_t *off;             /* frame i at clear + off[i] */
-	uint16_t *len;             /* its length */
-	struct macsec_secy *tx;    /* protects (and prepares frames for validate) */
-	struct macsec_secy *rx;    /* validates what tx protected */
-	uint64_t tx_sci;
-	uint32_t ssci;
-	uint8_t salt[MACSEC_SALT_LEN];
-	uint8_t key[MACSEC_KEY_MAX];
-	unsigned int key_len;
-	unsigned int tl;           /* SecTAG octets */
-	bool xpn;
-	struct gcm_key_data *bare_key;
-};
-
-/*
- * Per-worker state. Today one worker runs on the main lcore; --workers N will
- * launch one per lcore (rte_eal_remote_launch) over its slice [first, first + n),
- * each with its own macsec_lcore and IMB_MGR, and sum the counts.
- */
-struct bench_worker {
-	unsigned int id;           /* macsec_lcore worker index */
-	struct macsec_lcore mlc;
-	IMB_MGR *mgr;              /* bare reference */
-	uint32_t first;
-	uint32_t n;
-	uint64_t bare_pn;          /* PN for the bare protect IVs */
-	double *cycles[KIND_COUNT]; /* per timed pass */
-	uint32_t n_passes;
-	uint32_t cap_passes;
-};
-
-struct bench_result {
-	double mpps[KIND_COUNT];
-	double gbps[KIND_COUNT];
-	double cyc_per_frame[KIND_COUNT];
-	double ratio[3];           /* ours / fastest bare path: per-pass 25th, 50th, 75th pct */
-	double ratio_burst;        /* ours / bare job burst API, per-pass median */
-	double ratio_direct;       /* ours / direct, per-pass median */
-	double avg_octets;
-	uint32_t passes;
-};
 
 static void usage(FILE *f)
 {
@@ -149,9 +55,19 @@ static void usage(FILE *f)
 		"  --hugepages      back the mempool with hugepages (default --no-huge -m 1024)\n"
 		"  --json           one JSON object per row instead of a table\n"
 		"  --only K         time only ours, bare or direct (to profile one with perf/callgrind)\n"
+		"  --workers N      N lcores share one TX SA and one RX SA (2..%u); each row then gives\n"
+		"                   N workers' and 1 worker's Mpps, measured in turn in the same run,\n"
+		"                   the scaling N/1, and the ceiling: N workers with nothing shared (no\n"
+		"                   bare reference). EAL gets N + 1 lcores: the workers on the last N\n"
+		"                   CPUs, the main lcore (asleep while they run) on the first\n"
+		"  --order on|off   --workers, validate: keep arrival order (default on, as the gateway's\n"
+		"                   secy.preserve_order) or let each worker deliver its own bursts\n"
+		"  --slots S        --workers, validate: bursts in flight, a power of 2 (default: on:\n"
+		"                   4 per worker, 8..64; off: the most whose frames fit half the window)\n"
 		"EAL arguments after \"--\" replace the defaults (--no-huge -m 1024 --file-prefix\n"
-		"benchPID --no-pci -l N). Exit status: 0 ok, 1 run failed, 2 bad arguments.\n",
-		BURST, MIN_SIZE, MAX_SIZE);
+		"benchPID --no-pci -l N, or --lcores with --workers). Exit status: 0 ok, 1 run failed,\n"
+		"2 bad arguments.\n",
+		BURST, MIN_SIZE, MAX_SIZE, BENCH_MAX_WORKERS);
 }
 
 static int bad_arg(const char *what, const char *val, const char *expected)
@@ -232,7 +148,7 @@ static int parse_ulong(const char *what, const char *s, unsigned long lo, unsign
 static int opts_parse(int argc, char **argv, struct bench_opts *o)
 {
 	enum { O_SUITE = 256, O_SIZE, O_DIR, O_ENGINE, O_SECONDS, O_ITERS, O_FRAMES, O_SECTAG,
-	       O_WINDOW, O_LCORE, O_HUGE, O_JSON, O_ONLY, O_HELP };
+	       O_WINDOW, O_LCORE, O_HUGE, O_JSON, O_ONLY, O_WORKERS, O_ORDER, O_SLOTS, O_HELP };
 	static const struct option lo[] = {
 		{"suite", required_argument, NULL, O_SUITE}, {"size", required_argument, NULL, O_SIZE},
 		{"dir", required_argument, NULL, O_DIR}, {"engine", required_argument, NULL, O_ENGINE},
@@ -241,6 +157,8 @@ static int opts_parse(int argc, char **argv, struct bench_opts *o)
 		{"replay-window", required_argument, NULL, O_WINDOW},
 		{"lcore", required_argument, NULL, O_LCORE}, {"hugepages", no_argument, NULL, O_HUGE},
 		{"json", no_argument, NULL, O_JSON}, {"only", required_argument, NULL, O_ONLY},
+		{"workers", required_argument, NULL, O_WORKERS},
+		{"order", required_argument, NULL, O_ORDER}, {"slots", required_argument, NULL, O_SLOTS},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -256,6 +174,8 @@ static int opts_parse(int argc, char **argv, struct bench_opts *o)
 	o->replay_window = 64;
 	o->lcore = -1;
 	o->only = -1;
+	o->workers = 1;
+	o->order = true;
 	opterr = 0;
 	while (rc == 0 && (c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -335,6 +255,22 @@ static int opts_parse(int argc, char **argv, struct bench_opts *o)
 			if (o->only < 0)
 				rc = bad_arg("--only", optarg, "ours, bare or direct");
 			break;
+		case O_WORKERS:
+			rc = parse_ulong("--workers", optarg, 1, BENCH_MAX_WORKERS, &v);
+			o->workers = (unsigned int)v;
+			break;
+		case O_ORDER:
+			if (strcmp(optarg, "on") == 0 || strcmp(optarg, "off") == 0)
+				o->order = strcmp(optarg, "on") == 0;
+			else
+				rc = bad_arg("--order", optarg, "on or off");
+			break;
+		case O_SLOTS:
+			rc = parse_ulong("--slots", optarg, 1, MACSEC_SPREAD_MAX_SLOTS, &v);
+			if (rc == 0 && (v & (v - 1)) != 0)
+				rc = bad_arg("--slots", optarg, "a power of 2");
+			o->slots = (unsigned int)v;
+			break;
 		case 'h':
 		case O_HELP:
 			usage(stdout);
@@ -349,6 +285,11 @@ static int opts_parse(int argc, char **argv, struct bench_opts *o)
 		return rc;
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
 		fprintf(stderr, "macsec-bench: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (o->workers > 1 && (o->lcore >= 0 || o->only >= 0)) {
+		fprintf(stderr, "macsec-bench: --workers takes no --lcore or --only (give EAL --lcores "
+			"after \"--\" to place the workers)\n");
 		return 2;
 	}
 	if (o->iters != 0 && seconds_set) {
@@ -403,9 +344,35 @@ static void runtime_dir_remove(const struct bench_opts *o, const char *dir)
 	rmdir(dir);
 }
 
+/*
+ * --workers N: EAL lcore 0 (main, asleep while the workers run) and lcores 1..N, one per
+ * CPU, on the last N CPUs we may use; the main lcore on a CPU of its own if one is left.
+ */
+static int lcores_map(unsigned int workers, char *buf, size_t len)
+{
+	int cpus[CPU_SETSIZE], n = 0, off;
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return -errno;
+	for (int i = 0; i < CPU_SETSIZE && i < RTE_MAX_LCORE; i++)
+		if (CPU_ISSET(i, &set))
+			cpus[n++] = i;
+	if ((unsigned int)n < workers) {
+		fprintf(stderr, "macsec-bench: --workers %u but this process may use %d CPU(s)\n",
+			workers, n);
+		return -EINVAL;
+	}
+	off = snprintf(buf, len, "0@%d", cpus[0]);
+	for (unsigned int i = 0; i < workers; i++)
+		off += snprintf(buf + off, off < (int)len ? len - (size_t)off : 0, ",%u@%d", i + 1,
+				cpus[n - (int)workers + (int)i]);
+	return off < (int)len ? 0 : -E2BIG;
+}
+
 static int eal_start(const char *prog, struct bench_opts *o)
 {
-	static char prefix[32], lcore[16];
+	static char prefix[32], lcore[16], lcores[512];
 	char *args[64];
 	int n = 0, rc;
 
@@ -418,6 +385,8 @@ static int eal_start(const char *prog, struct bench_opts *o)
 		for (int i = 0; i < o->eal_argc; i++)
 			args[n++] = o->eal_argv[i];
 	} else {
+		if (o->workers > 1 && lcores_map(o->workers, lcores, sizeof(lcores)) < 0)
+			return -EINVAL;
 		if (o->lcore < 0)
 			o->lcore = default_lcore();
 		snprintf(prefix, sizeof(prefix), "bench%ld", (long)getpid());
@@ -432,8 +401,8 @@ static int eal_start(const char *prog, struct bench_opts *o)
 		args[n++] = "--file-prefix";
 		args[n++] = prefix;
 		args[n++] = "--no-pci";
-		args[n++] = "-l";
-		args[n++] = lcore;
+		args[n++] = o->workers > 1 ? "--lcores" : "-l";
+		args[n++] = o->workers > 1 ? lcores : lcore;
 		args[n++] = "--no-telemetry";
 		args[n++] = "--log-level=lib.eal:error";
 	}
@@ -459,303 +428,6 @@ static void eal_stop(const struct bench_opts *o)
 	runtime_dir_remove(o, dir);
 }
 
-static IMB_MGR *bench_imb_mgr_new(void)
-{
-	IMB_MGR *mgr = alloc_mb_mgr(0);
-
-	if (mgr == NULL)
-		return NULL;
-	init_mb_mgr_auto(mgr, NULL);
-	if (imb_get_errno(mgr) != 0) {
-		free_mb_mgr(mgr);
-		return NULL;
-	}
-	return mgr;
-}
-
-static const char *imb_arch_name(const IMB_MGR *mgr)
-{
-	switch (mgr->used_arch) {
-	case IMB_ARCH_NOAESNI: return "no-aesni";
-	case IMB_ARCH_SSE: return "sse";
-	case IMB_ARCH_AVX: return "avx";
-	case IMB_ARCH_AVX2: return "avx2";
-	case IMB_ARCH_AVX512: return "avx512";
-	default: return "unknown";
-	}
-}
-
-/* Deterministic filler so runs are comparable; the content does not change the cost. */
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static unsigned int frame_len_of(unsigned int size, uint32_t i)
-{
-	return size == SIZE_IMIX ? imix_cycle[i % 12] : size;
-}
-
-/* Data room of a row's mbufs: default headroom (the SecTAG goes there), frame, ICV, slack. */
-static uint32_t mbuf_room(unsigned int size)
-{
-	unsigned int max_len = size == SIZE_IMIX ? 1518 : size;
-
-	return RTE_PKTMBUF_HEADROOM + RTE_ALIGN_CEIL(max_len + MACSEC_ICV_LEN + MBUF_ROOM_SLACK, 64);
-}
-
-/* Octets of mempool memory one mbuf of the row takes (header, data room, pool overhead). */
-static uint32_t mbuf_footprint(unsigned int size)
-{
-	struct rte_mempool_objsz sz;
-
-	return rte_mempool_calc_obj_size(sizeof(struct rte_mbuf) + mbuf_room(size), 0, &sz);
-}
-
-/*
- * Pool size: at least 2048 frames and 8 MiB of mbuf memory, so the frames live
- * beyond L2 (in L3, where a NIC's DMA would leave them), and at most 16 MiB
- * (binds for 9000 B only). 8 MiB of 64 B frame octets instead would be 131072
- * mbufs, 64 MiB: a DRAM and TLB test, not a crypto one (docs/performance.md).
- */
-static uint32_t pool_frames(const struct bench_opts *o, unsigned int size)
-{
-	uint32_t unit = size == SIZE_IMIX ? 96 : BURST, obj = mbuf_footprint(size), n;
-
-	n = o->frames ? o->frames : RTE_MAX(POOL_MIN_FRAMES, (POOL_MIN_BYTES + obj - 1) / obj);
-	n = (n + unit - 1) / unit * unit;   /* 96: whole IMIX cycles and bursts */
-	if (o->frames == 0 && (uint64_t)n * obj > POOL_MAX_BYTES)
-		n = POOL_MAX_BYTES / obj / unit * unit;
-	return n;
-}
-
-/* Install (or renew, PN back to 1) the transmit SA and the matching receive SA. */
-static int row_sa_install(struct bench_row *r)
-{
-	struct macsec_sa_params p;
-	int rc;
-
-	memset(&p, 0, sizeof(p));
-	p.an = 0;
-	p.key_len = (uint8_t)r->key_len;
-	memcpy(p.key, r->key, r->key_len);
-	p.pn = 1;
-	p.ssci = r->ssci;
-	memcpy(p.salt, r->salt, sizeof(p.salt));
-	p.active = true;
-	rc = macsec_secy_tx_sa_install(r->tx, &p);
-	if (rc == 0)
-		rc = macsec_secy_rx_sa_install(r->rx, r->tx_sci, &p);
-	macsec_wipe(&p, sizeof(p));
-	return rc;
-}
-
-static void row_teardown(struct bench_row *r)
-{
-	if (r->m != NULL && r->pool != NULL) {
-		for (uint32_t i = 0; i < r->n_frames; i++)
-			if (r->m[i] != NULL)
-				rte_pktmbuf_free(r->m[i]);
-	}
-	rte_mempool_free(r->pool);
-	macsec_secy_destroy(r->tx);
-	macsec_secy_destroy(r->rx);
-	if (r->bare_key != NULL) {
-		macsec_wipe(r->bare_key, sizeof(*r->bare_key));
-		free(r->bare_key);
-	}
-	macsec_wipe(r->key, sizeof(r->key));
-	free(r->m);
-	free(r->clear);
-	free(r->off);
-	free(r->len);
-	memset(r, 0, sizeof(*r));
-}
-
-static int row_setup(struct bench_row *r, const struct bench_opts *o, enum macsec_cipher_suite cs,
-		     enum bench_dir dir, unsigned int size, const struct macsec_aead_engine *aead,
-		     IMB_MGR *mgr)
-{
-	static unsigned int seq;
-	struct macsec_secy_conf c;
-	char name[RTE_MEMPOOL_NAMESIZE];
-	uint64_t seed = 0x9E3779B97F4A7C15ull ^ size, total = 0;
-	uint32_t room;
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	r->cs = cs;
-	r->dir = dir;
-	r->size = size;
-	r->n_frames = pool_frames(o, size);
-	r->key_len = macsec_cs_key_len(cs);
-	r->tl = o->sectag_len;
-	r->xpn = macsec_cs_is_xpn(cs);
-	r->tx_sci = 0x020000000001ull << 16 | 1;
-	r->ssci = 1;
-	for (unsigned int i = 0; i < sizeof(r->key); i++)
-		r->key[i] = (uint8_t)(0xA0 + i * 7);
-	for (unsigned int i = 0; i < sizeof(r->salt); i++)
-		r->salt[i] = (uint8_t)(0x5A ^ (i * 29));
-
-	r->m = calloc(r->n_frames, sizeof(r->m[0]));
-	r->off = calloc(r->n_frames, sizeof(r->off[0]));
-	r->len = calloc(r->n_frames, sizeof(r->len[0]));
-	if (r->m == NULL || r->off == NULL || r->len == NULL)
-		goto nomem;
-	for (uint32_t i = 0; i < r->n_frames; i++) {
-		r->off[i] = (uint32_t)total;
-		r->len[i] = (uint16_t)frame_len_of(size, i);
-		total += r->len[i];
-	}
-	r->pass_octets = total;
-	r->clear = malloc(total);
-	if (r->clear == NULL)
-		goto nomem;
-	for (uint32_t i = 0; i < r->n_frames; i++) {
-		uint8_t *f = r->clear + r->off[i];
-
-		for (uint32_t j = 0; j < r->len[i]; j++)
-			f[j] = (uint8_t)xorshift(&seed);
-		memcpy(f, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00", 14);
-	}
-
-	room = mbuf_room(size);
-	snprintf(name, sizeof(name), "bench%u", seq++);
-	r->pool = rte_pktmbuf_pool_create(name, r->n_frames, 0, 0, (uint16_t)room, rte_socket_id());
-	if (r->pool == NULL) {
-		fprintf(stderr, "macsec-bench: mempool of %u mbufs x %u octets: %s\n", r->n_frames, room,
-			rte_strerror(rte_errno));
-		row_teardown(r);
-		return -ENOMEM;
-	}
-	for (uint32_t i = 0; i < r->n_frames; i += BURST) {
-		if (rte_pktmbuf_alloc_bulk(r->pool, &r->m[i], RTE_MIN(BURST, r->n_frames - i)) != 0) {
-			fprintf(stderr, "macsec-bench: mbuf allocation failed\n");
-			row_teardown(r);
-			return -ENOMEM;
-		}
-	}
-
-	memset(&c, 0, sizeof(c));
-	c.cipher_suite = cs;
-	c.validate_frames = MACSEC_VALIDATE_STRICT;
-	c.replay_window = o->replay_window;
-	c.replay_protect = true;
-	c.mtu = 9600;
-	c.protect_frames = true;
-	c.encrypt = true;
-	c.include_sci = o->sectag_len == MACSEC_SECTAG_LEN_SCI;
-	c.sci = r->tx_sci;
-	rc = macsec_secy_create(&r->tx, &c, aead, NULL);
-	c.sci = 0x020000000002ull << 16 | 1;
-	if (rc == 0)
-		rc = macsec_secy_create(&r->rx, &c, aead, NULL);
-	if (rc == 0)
-		rc = macsec_secy_rx_sc_add(r->rx, r->tx_sci);
-	if (rc == 0)
-		rc = row_sa_install(r);
-	if (rc == 0)
-		rc = macsec_secy_tx_set_encoding_an(r->tx, 0);
-	if (rc < 0) {
-		fprintf(stderr, "macsec-bench: SecY setup: %s\n", strerror(-rc));
-		row_teardown(r);
-		return rc;
-	}
-
-	r->bare_key = aligned_alloc(64, RTE_ALIGN_CEIL(sizeof(*r->bare_key), 64));
-	if (r->bare_key == NULL)
-		goto nomem;
-	if (r->key_len == 16)
-		IMB_AES128_GCM_PRE(mgr, r->key, r->bare_key);
-	else
-		IMB_AES256_GCM_PRE(mgr, r->key, r->bare_key);
-	return 0;
-nomem:
-	fprintf(stderr, "macsec-bench: out of memory for %u frames\n", r->n_frames);
-	row_teardown(r);
-	return -ENOMEM;
-}
-
-/* Untimed: put the worker's frames back to pristine clear frames at the default headroom. */
-static void frames_restore(struct bench_row *r, const struct bench_worker *w)
-{
-	for (uint32_t i = w->first; i < w->first + w->n; i++) {
-		struct rte_mbuf *m = r->m[i];
-
-		m->data_off = RTE_PKTMBUF_HEADROOM;
-		m->data_len = r->len[i];
-		m->pkt_len = r->len[i];
-		memcpy(rte_pktmbuf_mtod(m, uint8_t *), r->clear + r->off[i], r->len[i]);
-	}
-}
-
-/* Start both SAs again before the 32-bit PN space runs low (untimed). */
-static int row_pn_renew(struct bench_row *r, uint32_t frames_next)
-{
-	uint64_t next = __atomic_load_n(&r->tx->tx_sa[0]->next_pn, __ATOMIC_RELAXED);
-
-	if (next + frames_next < 0x80000000ull)
-		return 0;
-	return row_sa_install(r);
-}
-
-/* Untimed: restore, then protect with our own protect so validate gets fresh PNs. */
-static int frames_prepare_validate(struct bench_row *r, struct bench_worker *w)
-{
-	struct rte_mbuf *burst[BURST];
-	int rc = row_pn_renew(r, w->n);
-
-	if (rc < 0)
-		return rc;
-	frames_restore(r, w);
-	for (uint32_t i = 0; i < w->n; i += BURST) {
-		memcpy(burst, &r->m[w->first + i], sizeof(burst));
-		if (macsec_protect_burst(r->tx, &w->mlc, burst, BURST) != BURST) {
-			fprintf(stderr, "macsec-bench: protect (preparing validate) dropped frames\n");
-			return -EIO;
-		}
-	}
-	return 0;
-}
-
-static int frames_check_clear(const struct bench_row *r, const struct bench_worker *w)
-{
-	for (uint32_t i = w->first; i < w->first + w->n; i++) {
-		const struct rte_mbuf *m = r->m[i];
-
-		if (m->data_len != r->len[i] ||
-		    memcmp(rte_pktmbuf_mtod(m, const uint8_t *), r->clear + r->off[i], r->len[i]) != 0) {
-			fprintf(stderr, "macsec-bench: frame %u differs from the original after validate\n", i);
-			return -EIO;
-		}
-	}
-	return 0;
-}
-
-/* Say which counters moved when ours dropped frames. */
-static void drops_explain(const struct bench_row *r)
-{
-	const struct macsec_rx_sc *sc = macsec_rx_sc_table_find(macsec_secy_rx_scs(r->rx), r->tx_sci);
-	struct macsec_secy_stats st, rt;
-	struct macsec_rx_sc_stats scs;
-
-	macsec_secy_stats_sum(r->tx, &st);
-	macsec_secy_stats_sum(r->rx, &rt);
-	memset(&scs, 0, sizeof(scs));
-	if (sc != NULL)
-		macsec_rx_sc_stats_sum(sc, &scs);
-	fprintf(stderr, "macsec-bench: tx too long %" PRIu64 ", PN exhausted %" PRIu64 ", SA not in use %"
-		PRIu64 "; rx no tag %" PRIu64 ", bad tag %" PRIu64 ", no SCI %" PRIu64 ", late %" PRIu64
-		", not valid %" PRIu64 ", not using SA %" PRIu64 "\n", st.out_pkts_too_long,
-		st.out_pkts_pn_exhausted, st.out_pkts_sa_not_in_use, rt.in_pkts_no_tag,
-		rt.in_pkts_bad_tag, rt.in_pkts_no_sci, scs.in_pkts_late, scs.in_pkts_not_valid,
-		scs.in_pkts_not_using_sa);
-}
-
 /* Timed: lib/macsec bursts. Every frame must come out. */
 static int run_ours(struct bench_row *r, struct bench_worker *w, bool check, uint64_t *cycles)
 {
@@ -779,7 +451,7 @@ static int run_ours(struct bench_row *r, struct bench_worker *w, bool check, uin
 			fprintf(stderr, "macsec-bench: %s delivered %u of %u frames (burst at frame %u) "
 				"-- a bench that drops frames is wrong\n", dir_names[r->dir], ok, BURST,
 				w->first + i);
-			drops_explain(r);
+			bench_drops_explain(r);
 			return -EIO;
 		}
 	}
@@ -792,199 +464,8 @@ static int run_ours(struct bench_row *r, struct bench_worker *w, bool check, uin
 			}
 		}
 	}
-	if (check && r->dir == DIR_VALIDATE && frames_check_clear(r, w) < 0)
+	if (check && r->dir == DIR_VALIDATE && bench_frames_check_clear(r, w) < 0)
 		return -EIO;
-	*cycles = cyc;
-	return 0;
-}
-
-/*
- * Where the AEAD works for frame @p m of clear length @p len, exactly as
- * lib/macsec lays it out (no clear tags, confidentiality offset 0):
- * protect  [DA SA][SecTAG][data][ICV] built with DA at mtod - tl;
- * validate the protected frame at mtod. The IV is rebuilt from the PN.
- */
-struct bare_op {
-	const uint8_t *aad;
-	uint8_t *data;
-	uint8_t *icv;          /* protect: ICV out; validate: received ICV */
-	uint32_t data_len;
-	uint8_t iv[MACSEC_IV_LEN];
-};
-
-static inline void bare_op_make(const struct bench_row *r, struct rte_mbuf *m, uint32_t len,
-				struct bare_op *op)
-{
-	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-
-	if (r->dir == DIR_PROTECT) {
-		op->aad = p - r->tl;
-		op->data = p + MACSEC_ETH_ADDRS_LEN;
-		op->icv = p + len;
-	} else {
-		op->aad = p;
-		op->data = p + MACSEC_ETH_ADDRS_LEN + r->tl;
-		op->icv = p + r->tl + len;
-	}
-	op->data_len = len - MACSEC_ETH_ADDRS_LEN;
-}
-
-static inline void bare_iv_make(const struct bench_row *r, uint8_t iv[MACSEC_IV_LEN],
-				const struct bare_op *op, uint64_t *pn)
-{
-	/* Validate: the PN the frame carries (PNs stay below 2^32 here, so XPN's high half is 0). */
-	uint64_t p = r->dir == DIR_PROTECT ? (*pn)++ :
-		     macsec_get_be32(op->aad + MACSEC_ETH_ADDRS_LEN + 4);
-
-	if (r->xpn)
-		macsec_iv_make_xpn(iv, r->ssci, p, r->salt);
-	else
-		macsec_iv_make(iv, r->tx_sci, (uint32_t)p);
-}
-
-/*
- * First pass over a burst, as any good caller does (and lib/macsec's passes do):
- * find every frame, start loading it and write its IV, so the crypto neither
- * waits on L3 nor stalls reading an IV still in the store buffer (writing each
- * IV just before its IMB_AES128_GCM_ENC cost ~40 cycles a 64 B frame on the
- * Zen 5 machine docs/performance.md was first made on: 22 instead of 35 Mpps).
- */
-static inline void bare_ops_make(const struct bench_row *r, uint32_t first, struct bare_op *ops,
-				 uint64_t *pn)
-{
-	for (uint32_t j = 0; j < BURST; j++) {
-		bare_op_make(r, r->m[first + j], r->len[first + j], &ops[j]);
-		rte_prefetch0(ops[j].aad);
-		rte_prefetch0(ops[j].data);
-		bare_iv_make(r, ops[j].iv, &ops[j], pn);
-	}
-}
-
-static int bare_tags_check(uint8_t (*tags)[MACSEC_ICV_LEN], const uint8_t *const *want,
-			   unsigned int n, const char *what)
-{
-	for (unsigned int j = 0; j < n; j++) {
-		if (memcmp(tags[j], want[j], MACSEC_ICV_LEN) != 0) {
-			fprintf(stderr, "macsec-bench: bare %s computed an ICV that differs from ours: "
-				"the reference does not do the same work\n", what);
-			return -EIO;
-		}
-	}
-	return 0;
-}
-
-/* Timed: the ipsec-mb job burst API, filled the way any caller must fill it. */
-static int run_bare_burst(struct bench_row *r, struct bench_worker *w, uint64_t *cycles)
-{
-	const bool enc = r->dir == DIR_PROTECT;
-	IMB_JOB *jobs[BURST];
-	struct bare_op ops[BURST];
-	uint8_t tags[BURST][MACSEC_ICV_LEN];
-	const uint8_t *want[BURST];
-	uint64_t cyc = 0, t0, t1;
-	uint32_t got, done;
-
-	for (uint32_t i = 0; i < w->n; i += BURST) {
-		t0 = rte_rdtsc_precise();
-		got = IMB_GET_NEXT_BURST(w->mgr, BURST, jobs);
-		if (got < BURST) {
-			IMB_FLUSH_BURST(w->mgr, BURST, jobs);
-			got = IMB_GET_NEXT_BURST(w->mgr, BURST, jobs);
-		}
-		if (unlikely(got < BURST))
-			break;
-		bare_ops_make(r, w->first + i, ops, &w->bare_pn);
-		for (uint32_t j = 0; j < BURST; j++) {
-			IMB_JOB *job = jobs[j];
-			const struct bare_op *op = &ops[j];
-
-			job->cipher_mode = IMB_CIPHER_GCM;
-			job->hash_alg = IMB_AUTH_AES_GMAC;
-			job->cipher_direction = enc ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
-			job->chain_order = enc ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
-			job->enc_keys = r->bare_key;
-			job->dec_keys = r->bare_key;
-			job->key_len_in_bytes = r->key_len;
-			job->src = op->data;
-			job->dst = op->data;
-			job->cipher_start_src_offset_in_bytes = 0;
-			job->msg_len_to_cipher_in_bytes = op->data_len;
-			job->hash_start_src_offset_in_bytes = 0;
-			job->msg_len_to_hash_in_bytes = op->data_len;
-			job->iv = op->iv;
-			job->iv_len_in_bytes = MACSEC_IV_LEN;
-			job->u.GCM.aad = op->aad;
-			job->u.GCM.aad_len_in_bytes = MACSEC_ETH_ADDRS_LEN + r->tl;
-			job->auth_tag_output = enc ? op->icv : tags[j];
-			job->auth_tag_output_len_in_bytes = MACSEC_ICV_LEN;
-			job->user_data = op->icv;
-		}
-		done = IMB_SUBMIT_BURST(w->mgr, BURST, jobs);
-		if (done < BURST)
-			done += IMB_FLUSH_BURST(w->mgr, BURST - done, jobs + done);
-		t1 = rte_rdtsc_precise();
-		cyc += t1 - t0;
-		if (done != BURST)
-			break;
-		for (uint32_t j = 0; j < BURST; j++) {
-			if (jobs[j]->status != IMB_STATUS_COMPLETED)
-				done = 0;
-			want[j] = jobs[j]->user_data;
-			if (!enc && jobs[j]->auth_tag_output != tags[j])
-				done = 0;   /* GCM completes in order; anything else is a surprise */
-		}
-		if (done != BURST)
-			break;
-		if (!enc && bare_tags_check(tags, want, BURST, "burst") < 0)
-			return -EIO;
-	}
-	if (got < BURST || done != BURST) {
-		fprintf(stderr, "macsec-bench: bare ipsec-mb burst failed (got %u, done %u, errno %d)\n",
-			got, done, imb_get_errno(w->mgr));
-		return -EIO;
-	}
-	*cycles = cyc;
-	return 0;
-}
-
-/* Timed: the ipsec-mb direct API, one call per frame (second reference). */
-static int run_bare_direct(struct bench_row *r, struct bench_worker *w, uint64_t *cycles)
-{
-	const bool enc = r->dir == DIR_PROTECT;
-	struct gcm_context_data ctx;
-	uint8_t tags[BURST][MACSEC_ICV_LEN];
-	const uint8_t *want[BURST];
-	struct bare_op ops[BURST];
-	const struct gcm_key_data *k = r->bare_key;
-	const uint64_t aad_len = MACSEC_ETH_ADDRS_LEN + r->tl;
-	uint64_t cyc = 0, t0, t1;
-
-	for (uint32_t i = 0; i < w->n; i += BURST) {
-		t0 = rte_rdtsc_precise();
-		bare_ops_make(r, w->first + i, ops, &w->bare_pn);
-		for (uint32_t j = 0; j < BURST; j++) {
-			struct bare_op *op = &ops[j];
-
-			want[j] = op->icv;
-			if (r->key_len == 16 && enc)
-				IMB_AES128_GCM_ENC(w->mgr, k, &ctx, op->data, op->data, op->data_len, op->iv,
-						   op->aad, aad_len, op->icv, MACSEC_ICV_LEN);
-			else if (r->key_len == 16)
-				IMB_AES128_GCM_DEC(w->mgr, k, &ctx, op->data, op->data, op->data_len, op->iv,
-						   op->aad, aad_len, tags[j], MACSEC_ICV_LEN);
-			else if (enc)
-				IMB_AES256_GCM_ENC(w->mgr, k, &ctx, op->data, op->data, op->data_len, op->iv,
-						   op->aad, aad_len, op->icv, MACSEC_ICV_LEN);
-			else
-				IMB_AES256_GCM_DEC(w->mgr, k, &ctx, op->data, op->data, op->data_len, op->iv,
-						   op->aad, aad_len, tags[j], MACSEC_ICV_LEN);
-		}
-		t1 = rte_rdtsc_precise();
-		cyc += t1 - t0;
-		if (!enc && bare_tags_check(tags, want, BURST, "direct") < 0)
-			return -EIO;
-	}
-	macsec_wipe(&ctx, sizeof(ctx));
 	*cycles = cyc;
 	return 0;
 }
@@ -1017,7 +498,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* The q-quantile (0..1) of @p v[0..n), which it sorts. */
-static double quantile(double *v, uint32_t n, double q)
+double bench_quantile(double *v, uint32_t n, double q)
 {
 	double pos = q * (n - 1);
 	uint32_t i = (uint32_t)pos;
@@ -1042,21 +523,21 @@ static int worker_pass(struct bench_row *r, struct bench_worker *w, int only, ui
 		if (only >= 0 && k != (enum bench_kind)only)
 			continue;
 		if (r->dir == DIR_PROTECT) {
-			rc = row_pn_renew(r, w->n);
+			rc = bench_row_pn_renew(r, w->n);
 			if (rc < 0)
 				return rc;
-			frames_restore(r, w);
+			bench_frames_restore(r, w);
 		} else {
-			rc = frames_prepare_validate(r, w);
+			rc = bench_frames_prepare_validate(r, w);
 			if (rc < 0)
 				return rc;
 		}
 		if (k == KIND_OURS)
 			rc = run_ours(r, w, pass < WARMUP_PASSES, &cyc[k]);
 		else if (k == KIND_BARE)
-			rc = run_bare_burst(r, w, &cyc[k]);
+			rc = bench_run_bare_burst(r, w, &cyc[k]);
 		else
-			rc = run_bare_direct(r, w, &cyc[k]);
+			rc = bench_run_bare_direct(r, w, &cyc[k]);
 		if (rc < 0)
 			return rc;
 	}
@@ -1104,22 +585,22 @@ static int row_run(struct bench_row *r, struct bench_worker *w, const struct ben
 			return -ENOMEM;
 		for (uint32_t p = 0; p < w->n_passes; p++)
 			q[p] = w->cycles[KIND_DIRECT][p] / w->cycles[KIND_OURS][p];
-		res->ratio_direct = quantile(q, w->n_passes, 0.5);
+		res->ratio_direct = bench_quantile(q, w->n_passes, 0.5);
 		for (uint32_t p = 0; p < w->n_passes; p++)
 			q[p] = w->cycles[KIND_BARE][p] / w->cycles[KIND_OURS][p];
-		res->ratio_burst = quantile(q, w->n_passes, 0.5);
+		res->ratio_burst = bench_quantile(q, w->n_passes, 0.5);
 		/* The reference is intel-ipsec-mb's fastest path on this machine, pass by pass:
 		 * the job burst API or the direct API, whichever took fewer cycles. */
 		for (uint32_t p = 0; p < w->n_passes; p++)
 			q[p] = fmin(w->cycles[KIND_BARE][p], w->cycles[KIND_DIRECT][p]) /
 			       w->cycles[KIND_OURS][p];
-		res->ratio[0] = quantile(q, w->n_passes, 0.25);
-		res->ratio[1] = quantile(q, w->n_passes, 0.5);
-		res->ratio[2] = quantile(q, w->n_passes, 0.75);
+		res->ratio[0] = bench_quantile(q, w->n_passes, 0.25);
+		res->ratio[1] = bench_quantile(q, w->n_passes, 0.5);
+		res->ratio[2] = bench_quantile(q, w->n_passes, 0.75);
 		free(q);
 	}
 	for (unsigned int k = 0; k < KIND_COUNT; k++) {
-		double med = quantile(w->cycles[k], w->n_passes, 0.5);
+		double med = bench_quantile(w->cycles[k], w->n_passes, 0.5);
 
 		if (med == 0) {     /* not timed (--only) */
 			res->mpps[k] = res->gbps[k] = res->cyc_per_frame[k] = NAN;
@@ -1163,7 +644,7 @@ static void result_print(const struct bench_row *r, const struct bench_result *r
 			{"bare_cycles_per_frame", res->cyc_per_frame[KIND_BARE]},
 			{"direct_cycles_per_frame", res->cyc_per_frame[KIND_DIRECT]},
 			{"avg_frame_octets", res->avg_octets},
-			{"pool_mib", (double)r->n_frames * mbuf_footprint(r->size) / (1 << 20)},
+			{"pool_mib", (double)r->n_frames * bench_mbuf_footprint(r->size) / (1 << 20)},
 			{"tsc_mhz", (double)rte_get_tsc_hz() / 1e6},
 		};
 		json_t *j = json_pack("{s:s, s:s, s:o}", "suite", macsec_cs_name(r->cs),
@@ -1200,8 +681,10 @@ static void header_print(const struct bench_opts *o, const IMB_MGR *mgr, bool hu
 	FILE *f = o->json ? stderr : stdout;
 
 	fprintf(f, "# macsec-bench: lib/macsec engine %s vs bare intel-ipsec-mb %s (%s), lcore %d, "
-		"TSC %.0f MHz, %s\n", o->engine, imb_get_version_str(), imb_arch_name(mgr), o->lcore,
+		"TSC %.0f MHz, %s\n", o->engine, imb_get_version_str(), bench_imb_arch_name(mgr), o->lcore,
 		(double)rte_get_tsc_hz() / 1e6, hugepages ? "hugepages" : "no hugepages");
+	if (o->workers > 1)
+		return;         /* bench_mc_header_print() says the rest */
 	fprintf(f, "# timed: only the burst calls (rdtsc around each burst of %u); frame restore and,\n"
 		"# for validate, re-protect by our own protect are untimed. Gbit/s counts clear frame\n"
 		"# octets as given (no FCS, preamble or IFG). Mpps: median over passes; ratio: median\n"
@@ -1249,8 +732,9 @@ static void worker_fini(struct bench_worker *w)
 
 int main(int argc, char **argv)
 {
-	struct bench_worker workers[MAX_WORKERS];
+	struct bench_worker workers[1];
 	const struct macsec_aead_engine *aead;
+	struct bench_mc *mc = NULL;
 	struct bench_opts o;
 	bool hugepages;
 	int rc = opts_parse(argc, argv, &o);
@@ -1271,7 +755,14 @@ int main(int argc, char **argv)
 		eal_stop(&o);
 		return 1;
 	}
+	if (o.workers > 1 && bench_mc_init(&mc, &o, aead) < 0) {
+		worker_fini(&workers[0]);
+		eal_stop(&o);
+		return 1;
+	}
 	header_print(&o, workers[0].mgr, hugepages);
+	if (mc != NULL)
+		bench_mc_header_print(mc);
 	rc = 0;
 	for (unsigned int cs = 0; cs < MACSEC_CS_COUNT && rc == 0; cs++) {
 		if (!o.suite[cs])
@@ -1283,17 +774,22 @@ int main(int argc, char **argv)
 				struct bench_row r;
 				struct bench_result res;
 
-				rc = row_setup(&r, &o, (enum macsec_cipher_suite)cs, (enum bench_dir)d,
-					       o.sizes[s], aead, workers[0].mgr);
+				rc = bench_row_setup(&r, &o, (enum macsec_cipher_suite)cs, (enum bench_dir)d,
+						     o.sizes[s], aead, workers[0].mgr);
 				if (rc < 0)
 					break;
-				rc = row_run(&r, &workers[0], &o, &res);
-				if (rc == 0)
-					result_print(&r, &res, &o, hugepages);
-				row_teardown(&r);
+				if (mc != NULL) {
+					rc = bench_mc_row(mc, &r, hugepages);
+				} else {
+					rc = row_run(&r, &workers[0], &o, &res);
+					if (rc == 0)
+						result_print(&r, &res, &o, hugepages);
+				}
+				bench_row_teardown(&r);
 			}
 		}
 	}
+	bench_mc_fini(mc);
 	worker_fini(&workers[0]);
 	eal_stop(&o);
 	return rc == 0 ? 0 : 1;

@@ -335,6 +335,21 @@ static int cmd_rekey(const char *sock, const char *link)
 	return 0;
 }
 
+/* Run the gateway's crypto self-test now; exit 0 only when it passed. */
+static int cmd_selftest(const char *sock)
+{
+	json_t *doc = ctl_call(sock, "selftest");
+	int ok;
+
+	if (doc == NULL)
+		return 1;
+	ok = json_is_true(json_object_get(doc, "ok"));
+	printf("crypto self-test %s: %s (%lld ms)\n", ok ? "passed" : "FAILED", js(doc, "detail"),
+	       ji(doc, "ms"));
+	json_decref(doc);
+	return ok ? 0 : 1;
+}
+
 static int cmd_json(const char *sock, const char *cmd)
 {
 	json_t *doc = ctl_call(sock, cmd);
@@ -407,6 +422,7 @@ static void usage(void)
 		"  watch [-i SEC] [-n COUNT]  live counters\n"
 		"  mka               MKA sessions (like show mka sessions detail)\n"
 		"  rekey LINK        the key server distributes a new SAK now\n"
+		"  selftest          run the crypto known-answer test in the gateway now\n"
 		"  default socket: " DEFAULT_SOCKET "\n");
 }
 
@@ -442,6 +458,8 @@ int main(int argc, char **argv)
 		return cmd_mka(sock);
 	if (strcmp(argv[i], "rekey") == 0 && i + 2 == argc)
 		return cmd_rekey(sock, argv[i + 1]);
+	if (strcmp(argv[i], "selftest") == 0 && i + 1 == argc)
+		return cmd_selftest(sock);
 	if (strcmp(argv[i], "watch") == 0) {
 		double interval = 1.0;
 		int count = 0;

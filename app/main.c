@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -20,7 +21,10 @@
 #include <rte_ring.h>
 
 #include "gw.h"
+#include "keymem.h"
+#include "pn_store.h"
 #include "sectag.h"
+#include "selftest.h"
 
 #define EXIT_CONFIG 2
 #define BOUNCE_LEN (16384 + 64)
@@ -37,14 +41,18 @@ static void on_signal(int sig)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [EAL options] -- -c FILE [--check-config]\n"
+		"usage: %s [EAL options] -- -c FILE [--check-config] [--pn-state-discard]\n"
 		"  -c, --config FILE   gateway configuration (YAML)\n"
-		"  --check-config      validate the configuration and exit (0 ok, 2 error)\n", prog);
+		"  --check-config      validate the configuration and exit (0 ok, 2 error)\n"
+		"  --pn-state-discard  set unusable PN state files aside instead of refusing to\n"
+		"                      start (only after changing the TX keys: docs/pn-state.md)\n",
+		prog);
 }
 
 struct app_opts {
 	const char *config;
 	bool check_only;
+	bool pn_discard;
 };
 
 static int parse_app_args(int argc, char **argv, struct app_opts *o)
@@ -52,6 +60,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"check-config", no_argument, NULL, 'k'},
+		{"pn-state-discard", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -62,6 +71,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'k': o->check_only = true; break;
+		case 'P': o->pn_discard = true; break;
 		default: return -1;
 		}
 	}
@@ -72,9 +82,13 @@ int gw_secy_setup(struct gw *gw, struct gw_link *l, char *err, size_t err_len)
 {
 	const struct gw_static_conf *st = &l->conf->st;
 	struct macsec_sa_params p;
-	int rc = 0;
+	struct gw_pn_link *pl = NULL;
+	int rc;
 
-	(void)gw;
+	/* Static TX SAs resume above every PN a previous run may have sent (docs/pn-state.md). */
+	rc = gw_pn_link_open(gw->pn_store, l->conf->name, l->conf->secy.cipher_suite, &pl, err,
+			     err_len);
+	memset(&p, 0, sizeof(p));
 	for (unsigned int i = 0; i < st->n_tx_sa && rc == 0; i++) {
 		const struct gw_sa_conf *s = &st->tx_sa[i];
 
@@ -86,10 +100,15 @@ int gw_secy_setup(struct gw *gw, struct gw_link *l, char *err, size_t err_len)
 		p.ssci = s->ssci;
 		memcpy(p.salt, s->salt, sizeof(p.salt));
 		p.active = s->active;
+		rc = gw_pn_link_add_tx_sa(pl, s->an, s->key, s->key_len, &p.pn, err, err_len);
+		if (rc < 0)
+			break;
 		rc = macsec_secy_tx_sa_install(l->secy, &p);
 		if (rc < 0)
 			snprintf(err, err_len, "link %s: tx SA %u: %s", l->conf->name, s->an, strerror(-rc));
 	}
+	if (rc == 0)
+		rc = gw_pn_link_attach(pl, l->secy, err, err_len);   /* durable before any send */
 	if (rc == 0)
 		rc = macsec_secy_tx_set_encoding_an(l->secy, st->encoding_an);
 	for (unsigned int i = 0; i < st->n_rx_sc && rc == 0; i++) {
@@ -137,6 +156,25 @@ static int check_lcores(struct gw *gw, char *err, size_t err_len)
 	return 0;
 }
 
+/* pn_store.c messages into the DPDK log (syslog levels in, RTE levels out). */
+static void gw_pn_log(void *ctx, int level, const char *msg)
+{
+	(void)ctx;
+	rte_log(level <= LOG_ERR ? RTE_LOG_ERR : level == LOG_WARNING ? RTE_LOG_WARNING :
+		level == LOG_NOTICE ? RTE_LOG_NOTICE : RTE_LOG_INFO, RTE_LOGTYPE_USER1,
+		"USER1: pn-state: %s\n", msg);
+}
+
+static int pn_store_init(struct gw *gw, bool discard, char *err, size_t err_len)
+{
+	const struct gw_pn_store_conf c = {
+		.dir = gw->conf.state_dir, .reserve_min = gw->conf.pn_reserve,
+		.discard_corrupt = discard, .log = gw_pn_log,
+	};
+
+	return gw_pn_store_open(&gw->pn_store, &c, err, err_len);
+}
+
 static int links_init(struct gw *gw, char *err, size_t err_len)
 {
 	const struct macsec_reclaim reclaim = {gw_reclaim_defer, gw};
@@ -172,6 +210,8 @@ static int links_init(struct gw *gw, char *err, size_t err_len)
 			return -ENOMEM;
 		}
 		l->port_enabled = 1;
+		l->spread = l->conf->protected_.spread;
+		l->preserve_order = l->conf->preserve_order;
 		if (l->conf->ka == GW_KA_MKA)
 			rc = gw_mka_link_init(gw, l, err, err_len);
 		else
@@ -206,6 +246,19 @@ static int workers_init(struct gw *gw, char *err, size_t err_len)
 			snprintf(err, err_len, "worker %u: crypto context: %s", i, strerror(-rc));
 			return rc;
 		}
+		if (gw->n_workers > 1) {
+			/* Bursts other workers' protected queues hand to this one (docs/threading.md). */
+			char name[RTE_RING_NAMESIZE];
+
+			snprintf(name, sizeof(name), "inbox%u", i);
+			w->inbox = rte_ring_create(name, GW_INBOX_SIZE,
+						   (int)rte_lcore_to_socket_id(w->lcore), RING_F_SC_DEQ);
+			if (w->inbox == NULL) {
+				snprintf(err, err_len, "worker %u: inbox ring: %s", i,
+					 rte_strerror(rte_errno));
+				return -ENOMEM;
+			}
+		}
 	}
 	return 0;
 }
@@ -225,8 +278,11 @@ static void shutdown_all(struct gw *gw)
 	gw_ctrl_fini(gw);
 	if (gw->n_workers)
 		rte_eal_mp_wait_lcore();
+	gw_pn_store_close(gw->pn_store, true);    /* workers stopped: exact next PNs */
+	gw->pn_store = NULL;
 	for (unsigned int i = 0; i < gw->n_links; i++)
 		gw_mka_link_fini(&gw->links[i]);      /* workers are stopped: SAs go now */
+	gw_workers_fini(gw);                      /* workers drained their hand-offs at stop */
 	gw_ports_stop(gw);
 	if (gw->rcu != NULL)
 		gw_reclaim_poll(gw, true);
@@ -242,8 +298,10 @@ static void shutdown_all(struct gw *gw)
 			rte_ring_free(gw->links[i].ctrl_tx_ring);
 		}
 	}
-	for (unsigned int i = 0; i < gw->n_workers; i++)
+	for (unsigned int i = 0; i < gw->n_workers; i++) {
 		macsec_lcore_fini(&gw->workers[i].mlc);
+		rte_ring_free(gw->workers[i].inbox);
+	}
 	rte_free(gw->rcu);
 	gw_config_wipe(&gw->conf);
 }
@@ -311,12 +369,34 @@ int main(int argc, char **argv)
 			rc = -ENOTSUP;
 		}
 	}
+	if (rc == 0) {
+		/* Known answers through this engine and our own protect/validate (selftest.h). */
+		char why[256];
+
+		if (macsec_selftest(gw->aead, why, sizeof(why)) != 0) {
+			snprintf(err, sizeof(err), "crypto self-test failed on engine %s: %s",
+				 gw->aead->name, why);
+			rc = -EIO;                 /* exit 1 */
+		} else {
+			RTE_LOG(INFO, USER1, "crypto self-test passed: %s\n", why);
+		}
+	}
 	if (rc == 0)
 		rc = workers_init(gw, err, sizeof(err));
 	if (rc == 0)
 		rc = gw_ports_init(gw, err, sizeof(err));
 	if (rc == 0)
+		rc = pn_store_init(gw, opts.pn_discard, err, sizeof(err));
+	if (rc == 0)
 		rc = links_init(gw, err, sizeof(err));
+	if (rc == 0) {
+		int e = macsec_keymem_take_lock_error();
+
+		if (e != 0)
+			RTE_LOG(WARNING, USER1, "key memory not locked (%s): keys may be swapped to "
+				"disk; raise RLIMIT_MEMLOCK (systemd LimitMEMLOCK=) or run with "
+				"CAP_IPC_LOCK\n", strerror(e));
+	}
 	/* The SAs hold their own key schedules now: no key stays in the configuration. */
 	gw_config_wipe(&gw->conf);
 	if (rc == 0)
@@ -333,7 +413,13 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	gw_workers_plan(gw);
+	rc = gw_workers_plan(gw, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "macsec-gw: %s\n", err);
+		shutdown_all(gw);
+		rte_eal_cleanup();
+		return 1;
+	}
 	for (unsigned int i = 0; i < gw->n_workers; i++)
 		rte_eal_remote_launch(gw_worker_main, &gw->workers[i], gw->workers[i].lcore);
 	print_memory(gw);

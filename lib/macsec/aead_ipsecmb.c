@@ -12,6 +12,7 @@
 #include <intel-ipsec-mb.h>
 
 #include "aead.h"
+#include "keymem.h"
 
 struct macsec_aead_key {
 	struct gcm_key_data gkd;   /* first: needs 64-octet alignment */
@@ -59,12 +60,13 @@ static int imb_key_init(struct macsec_aead_key **out, const uint8_t *key, size_t
 	mgr = imb_mgr_new();
 	if (mgr == NULL)
 		return -ENOTSUP;
-	k = aligned_alloc(64, (sizeof(*k) + 63) & ~(size_t)63);
+	/* Round keys (the first is the key itself) and GHASH tables: locked, never dumped. */
+	_Static_assert(MACSEC_KEYMEM_ALIGN >= 64, "gcm_key_data needs 64-octet alignment");
+	k = macsec_keymem_alloc(sizeof(*k));
 	if (k == NULL) {
 		free_mb_mgr(mgr);
 		return -ENOMEM;
 	}
-	memset(k, 0, sizeof(*k));
 	if (key_len == 16)
 		IMB_AES128_GCM_PRE(mgr, key, &k->gkd);
 	else
@@ -77,10 +79,7 @@ static int imb_key_init(struct macsec_aead_key **out, const uint8_t *key, size_t
 
 static void imb_key_free(struct macsec_aead_key *k)
 {
-	if (k == NULL)
-		return;
-	macsec_wipe(k, sizeof(*k));
-	free(k);
+	macsec_keymem_free(k);                  /* wipes; NULL is fine */
 }
 
 static int imb_lcore_init(void **lctx)

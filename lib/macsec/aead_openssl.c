@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include "aead.h"
+#include "keymem.h"
 
 struct macsec_aead_key {
 	const EVP_CIPHER *cipher;
@@ -25,7 +26,7 @@ static int ossl_key_init(struct macsec_aead_key **out, const uint8_t *key, size_
 
 	if (key_len != 16 && key_len != 32)
 		return -EINVAL;
-	k = calloc(1, sizeof(*k));
+	k = macsec_keymem_alloc(sizeof(*k));    /* the raw key: locked, never dumped */
 	if (k == NULL)
 		return -ENOMEM;
 	k->cipher = key_len == 16 ? EVP_aes_128_gcm() : EVP_aes_256_gcm();
@@ -37,10 +38,7 @@ static int ossl_key_init(struct macsec_aead_key **out, const uint8_t *key, size_
 
 static void ossl_key_free(struct macsec_aead_key *k)
 {
-	if (k == NULL)
-		return;
-	macsec_wipe(k, sizeof(*k));
-	free(k);
+	macsec_keymem_free(k);                  /* wipes; NULL is fine */
 }
 
 static int ossl_lcore_init(void **lctx)
@@ -84,16 +82,23 @@ static int ossl_one(EVP_CIPHER_CTX *ctx, struct macsec_aead_op *op, int enc)
 	return ok ? 0 : -EBADMSG;
 }
 
+/*
+ * The context keeps the last key's AES schedule and GHASH key in memory OpenSSL allocated
+ * (outside key memory, so in core dumps): reset it after every burst, which cleanses and
+ * frees them (OPENSSL_clear_free). The reference engine expands the key per frame anyway.
+ */
 static void ossl_seal_burst(void *lctx, struct macsec_aead_op *ops, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		ops[i].status = ossl_one(lctx, &ops[i], 1);
+	EVP_CIPHER_CTX_reset(lctx);
 }
 
 static void ossl_open_burst(void *lctx, struct macsec_aead_op *ops, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		ops[i].status = ossl_one(lctx, &ops[i], 0);
+	EVP_CIPHER_CTX_reset(lctx);
 }
 
 const struct macsec_aead_engine macsec_aead_openssl = {

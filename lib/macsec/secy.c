@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "keymem.h"
 #include "pn.h"
 #include "sectag.h"
 #include "secy.h"
@@ -100,7 +101,10 @@ static void reclaim_now(void *ctx, void *obj, void (*destroy)(void *obj))
 
 static void sa_destroy(void *obj);
 
-/* The SA's key object travels with it: both are freed by one destroy. */
+/*
+ * The SA's key object travels with it: both are freed by one destroy. The box holds the
+ * salt and the key pointer, so it lives in key memory too (locked, not dumped, wiped).
+ */
 struct sa_box {
 	struct macsec_sa sa;
 	const struct macsec_aead_engine *aead;
@@ -111,8 +115,7 @@ static void sa_destroy(void *obj)
 	struct sa_box *b = obj;
 
 	b->aead->key_free((struct macsec_aead_key *)b->sa.key);
-	macsec_wipe(b, sizeof(*b));
-	free(b);
+	macsec_keymem_free(b);     /* wipes */
 }
 
 static void rx_sc_destroy(void *obj)
@@ -200,13 +203,12 @@ static int sa_prepare(struct macsec_secy *secy, const struct macsec_sa_params *p
 	rc = secy->aead->key_init(&key, p->key, p->key_len);
 	if (rc < 0)
 		return rc;
-	b = aligned_alloc(MACSEC_CACHE_LINE, (sizeof(*b) + MACSEC_CACHE_LINE - 1) &
-					     ~(size_t)(MACSEC_CACHE_LINE - 1));
+	_Static_assert(MACSEC_KEYMEM_ALIGN % MACSEC_CACHE_LINE == 0, "SA alignment");
+	b = macsec_keymem_alloc(sizeof(*b));     /* zeroed, cache-line aligned */
 	if (b == NULL) {
 		secy->aead->key_free(key);
 		return -ENOMEM;
 	}
-	memset(b, 0, sizeof(*b));
 	b->aead = secy->aead;
 	b->sa.key = key;
 	b->sa.an = p->an;

@@ -56,11 +56,13 @@ struct macsec_secy_conf {
 };
 
 /**
- * Runtime SA: what a worker reads per frame, published by pointer. The hot part
- * is one cache line; per-worker counters follow in their own lines.
+ * Runtime SA: what a worker reads per frame, published by pointer. The first cache
+ * line is read by every frame and written only by the control lcore (or once, at the
+ * PN limits); nextPN, which several lcores sharing the SA write once a burst, has a
+ * line of its own so that its writes do not evict the key and salt from the others'
+ * caches; per-worker counters follow in their own lines.
  */
 struct macsec_sa {
-	uint64_t next_pn;        /**< TX: next PN to send; RX: next expected PN (atomic) */
 	uint64_t pn_max;         /**< highest PN this SA may use */
 	uint64_t pn_threshold;   /**< TX: key agreement wants a new SAK past this */
 	const struct macsec_aead_key *key;
@@ -71,15 +73,18 @@ struct macsec_sa {
 	uint8_t exhausted;       /**< TX: PN limit reached, SA stopped (atomic) */
 	uint8_t threshold_hit;   /**< TX: pn_threshold passed (atomic) */
 	uint8_t salt[12];
-	uint8_t pad_[3];
+	/** TX: next PN to send (fetch-add per burst); RX: next expected PN (CAS per run). */
+	uint64_t next_pn __attribute__((aligned(MACSEC_CACHE_LINE)));
 	union {
 		struct macsec_rx_sa_stats rx[MACSEC_MAX_WORKERS];
 		struct macsec_tx_sa_stats tx[MACSEC_MAX_WORKERS];
 	} stats;
 } __attribute__((aligned(MACSEC_CACHE_LINE)));
 
-_Static_assert(offsetof(struct macsec_sa, stats) == MACSEC_CACHE_LINE,
-	       "the runtime SA's hot fields must fit one cache line");
+_Static_assert(offsetof(struct macsec_sa, next_pn) == MACSEC_CACHE_LINE,
+	       "the runtime SA's read-mostly fields must fit one cache line");
+_Static_assert(offsetof(struct macsec_sa, stats) == 2 * MACSEC_CACHE_LINE,
+	       "nextPN has a cache line of its own");
 
 /** What a caller supplies to create an SA (the control-plane view). */
 struct macsec_sa_params {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Receive: 802.1AE 10.6 frame verification on rte_mbuf bursts, in place. */
+/* Receive: 802.1AE 10.6 frame verification on rte_mbuf bursts, in place: verify, then commit. */
 #include <errno.h>
 #include <string.h>
 
@@ -17,9 +17,10 @@
 enum rx_verdict {
 	RX_DROP,       /* counted, discard */
 	RX_DELIVER,    /* deliver as received (untagged) */
-	RX_STRIP,      /* deliver with SecTAG and ICV removed, not validated */
+	RX_STRIP,      /* deliver with SecTAG and ICV removed, not validated, counted */
+	RX_UNCHECKED,  /* the same, but the replay check at commit still applies (10.6.3) */
 	RX_CRYPTO,     /* needs ICV verification */
-	RX_BOUNCE,     /* chained frame: validated on a linear copy, in arrival order */
+	RX_DONE,       /* chained frame: verified on a linear copy, verdict written */
 };
 
 /* Per-frame state from parse to completion. */
@@ -60,8 +61,10 @@ static inline uint64_t rx_implicit_sci(const struct macsec_rx_sc_table *t, const
 
 /*
  * Parse and classify one frame at @p f of @p len octets (clause 10.6.1 to the
- * replay pre-check of 10.6.2). Counts every non-crypto verdict; for RX_CRYPTO
- * it fills @p op.
+ * replay pre-check of 10.6.2). Counts every verdict that needs neither crypto nor
+ * the commit (RX_DROP, RX_DELIVER, RX_STRIP); for RX_CRYPTO it fills @p op.
+ * The pre-check reads nextPN without changing it: nextPN only grows, so a frame
+ * late here is late at its commit too.
  */
 static enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx_sc_table *t,
 				unsigned int w, uint8_t *f, uint32_t len, struct rx_frame *fr,
@@ -138,9 +141,8 @@ static enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx
 		return RX_DROP;
 	}
 	if (c->validate_frames == MACSEC_VALIDATE_DISABLED && !(tag.tci & MACSEC_TCI_C)) {
-		/* 10.6.3: not validated, delivered as is. */
-		fr->sc->stats[w].in_pkts_unchecked++;
-		return RX_STRIP;
+		/* 10.6.3: not validated, delivered as is (counted at commit, after the replay check). */
+		return RX_UNCHECKED;
 	}
 	if (secy->xpn)
 		macsec_iv_make_xpn(fr->iv, fr->sa->ssci, fr->pn, fr->sa->salt);
@@ -171,54 +173,43 @@ static enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx
 	return RX_CRYPTO;
 }
 
-/*
- * After crypto (10.6.4/10.6.5): count, update the replay state, and say whether
- * to deliver. The replay check is repeated because other lcores may have moved
- * the SA on since the pre-check; next_pn only ever grows (CAS).
- */
-static bool rx_complete(struct macsec_secy *secy, unsigned int w, struct rx_frame *fr, int status)
+/* What the ICV verdict makes of a frame (10.6.4); the replay-dependent counters wait for commit. */
+static enum macsec_rx_kind rx_icv_kind(struct macsec_secy *secy, unsigned int w,
+				       const struct rx_frame *fr, int status)
 {
-	const struct macsec_secy_conf *c = &secy->conf;
-	struct macsec_rx_sc_stats *scs = &fr->sc->stats[w];
-	struct macsec_rx_sa_stats *sas = &fr->sa->stats.rx[w];
-	uint64_t next, lowest;
+	if (likely(status == 0))
+		return MACSEC_RX_VALID;
+	if (status != -EBADMSG) {
+		secy->stats[w].in_pkts_crypto_error++;
+		return MACSEC_RX_DROP;
+	}
+	/* An encrypted frame that failed was decrypted in place: never deliver it. */
+	if (strict_or_c(secy, fr->tci) || (fr->tci & MACSEC_TCI_E))
+		return MACSEC_RX_NOT_VALID;
+	return MACSEC_RX_INVALID;
+}
 
-	if (status != 0) {
-		if (status != -EBADMSG) {
-			secy->stats[w].in_pkts_crypto_error++;
-			return false;
-		}
-		/* An encrypted frame that failed was decrypted in place: never deliver it. */
-		if (strict_or_c(secy, fr->tci) || (fr->tci & MACSEC_TCI_E)) {
-			scs->in_pkts_not_valid++;
-			sas->in_pkts_not_valid++;
-			return false;
-		}
-		scs->in_pkts_invalid++;
-		sas->in_pkts_invalid++;
-		return true;
-	}
-	next = __atomic_load_n(&fr->sa->next_pn, __ATOMIC_ACQUIRE);
-	lowest = macsec_lowest_pn(next, c->replay_window);
-	if (fr->pn < lowest) {
-		if (c->replay_protect) {
-			scs->in_pkts_late++;
-			return false;
-		}
-		scs->in_pkts_delayed++;
-	} else {
-		scs->in_pkts_ok++;
-		sas->in_pkts_ok++;
-	}
-	while (fr->pn >= next &&
-	       !__atomic_compare_exchange_n(&fr->sa->next_pn, &next, fr->pn + 1, true,
-					    __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
-		;
-	if (fr->tci & MACSEC_TCI_E)
-		secy->stats[w].in_octets_decrypted += fr->secure_len;
-	else
-		secy->stats[w].in_octets_validated += fr->secure_len;
-	return true;
+static inline void rx_record(struct macsec_rx_verdict *v, const struct rx_frame *fr,
+			     enum macsec_rx_kind kind)
+{
+	v->sa = fr->sa;
+	v->sc = fr->sc;
+	v->pn = fr->pn;
+	v->secure_len = fr->secure_len;
+	v->kind = (uint8_t)kind;
+	v->tci = fr->tci;
+}
+
+static inline void rx_final(struct macsec_rx_verdict *v, enum macsec_rx_kind kind)
+{
+	v->sa = NULL;
+	v->sc = NULL;
+	v->kind = (uint8_t)kind;
+}
+
+static inline bool rx_kind_delivers(enum macsec_rx_kind k)
+{
+	return k == MACSEC_RX_VALID || k == MACSEC_RX_INVALID || k == MACSEC_RX_UNCHECKED;
 }
 
 /*
@@ -238,53 +229,67 @@ static inline uint32_t rx_strip(struct rx_frame *fr)
 	return MACSEC_ETH_ADDRS_LEN + fr->ctb + fr->secure_len;
 }
 
-/* A multi-segment frame: validate a linear copy, write back what is delivered. */
-static bool rx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc,
-			  const struct macsec_rx_sc_table *t, struct rte_mbuf *m)
+/* A multi-segment frame: verify a linear copy, write back what may be delivered. */
+static void rx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc,
+			  const struct macsec_rx_sc_table *t, struct rte_mbuf *m,
+			  struct macsec_rx_verdict *v)
 {
+	enum macsec_rx_kind kind = MACSEC_RX_DELIVER;
 	struct macsec_aead_op op;
 	struct rx_frame fr;
-	enum rx_verdict v;
-	uint32_t len;
+	enum rx_verdict rv;
 	int n = mb_linearize(m, lc->bounce, lc->bounce_len);
 
 	if (n < 0) {
 		secy->stats[lc->worker].in_pkts_no_room++;
-		return false;
+		rx_final(v, MACSEC_RX_DROP);
+		return;
 	}
-	v = rx_parse(secy, t, lc->worker, lc->bounce, (uint32_t)n, &fr, &op);
-	if (v == RX_DROP)
-		return false;
-	if (v == RX_DELIVER)
-		return true;
-	if (v == RX_CRYPTO) {
+	rv = rx_parse(secy, t, lc->worker, lc->bounce, (uint32_t)n, &fr, &op);
+	if (rv == RX_DROP || rv == RX_DELIVER) {
+		rx_final(v, rv == RX_DROP ? MACSEC_RX_DROP : MACSEC_RX_DELIVER);
+		return;
+	}
+	if (rv == RX_CRYPTO) {
 		lc->aead->open_burst(lc->aead_lctx, &op, 1);
-		if (!rx_complete(secy, lc->worker, &fr, op.status))
-			return false;
+		kind = rx_icv_kind(secy, lc->worker, &fr, op.status);
+	} else if (rv == RX_UNCHECKED) {
+		kind = MACSEC_RX_UNCHECKED;
 	}
-	len = rx_strip(&fr);
-	return mb_write_back(m, lc->bounce + fr.tl, len) == 0;
+	if (kind == MACSEC_RX_DELIVER || rx_kind_delivers(kind)) {
+		/* Stripping only shortens the chain: the write-back cannot fail. */
+		uint32_t len = rx_strip(&fr);
+
+		if (unlikely(mb_write_back(m, lc->bounce + fr.tl, len) < 0)) {
+			secy->stats[lc->worker].in_pkts_no_room++;
+			kind = MACSEC_RX_DROP;
+		}
+	}
+	if (kind == MACSEC_RX_DELIVER || kind == MACSEC_RX_DROP)
+		rx_final(v, kind);
+	else
+		rx_record(v, &fr, kind);
 }
 
-static void validate_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
-			   const struct macsec_rx_sc_table *t, struct rte_mbuf **pkts,
-			   uint16_t first, uint16_t n, uint16_t *ng, uint16_t *nb)
+/* Verify up to CHUNK frames: parse, replay pre-check, one crypto burst, strip. No nextPN change. */
+static void verify_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
+			 const struct macsec_rx_sc_table *t, struct rte_mbuf **pkts, uint16_t n,
+			 struct macsec_rx_verdict *v)
 {
-	struct rte_mbuf *good[CHUNK], *bad[CHUNK];
 	struct rx_frame fr[CHUNK];
 	struct macsec_aead_op ops[CHUNK];
 	uint8_t verdict[CHUNK], opidx[CHUNK];
-	uint16_t ngood = 0, nbad = 0, nops = 0, i;
+	uint16_t nops = 0, i;
 	const unsigned int w = lc->worker;
 
 	/* Pass 1: parse, look up, pre-check replay; collect the frames needing crypto. */
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[first + i];
+		struct rte_mbuf *m = pkts[i];
 
 		if (unlikely(m->nb_segs > 1)) {
-			/* Not now: it would move nextPN before the frames ahead of it in
-			 * this chunk completed, and make them late (pass 3 keeps order). */
-			verdict[i] = RX_BOUNCE;
+			/* Verification moves no replay state, so a chained frame is done here. */
+			rx_one_bounce(secy, lc, t, m, &v[i]);
+			verdict[i] = RX_DONE;
 			continue;
 		}
 		verdict[i] = (uint8_t)rx_parse(secy, t, w, rte_pktmbuf_mtod(m, uint8_t *), m->data_len,
@@ -295,39 +300,263 @@ static void validate_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 	/* Pass 2: one crypto burst. */
 	if (nops != 0)
 		lc->aead->open_burst(lc->aead_lctx, ops, nops);
-	/* Pass 3: verdicts in arrival order, strip what is delivered. */
+	/* Pass 3: verdicts; strip what may be delivered. */
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[first + i];
+		struct rte_mbuf *m = pkts[i];
+		enum macsec_rx_kind kind;
 		uint32_t len;
 
-		if (unlikely(verdict[i] == RX_BOUNCE))
-			verdict[i] = rx_one_bounce(secy, lc, t, m) ? RX_DELIVER : RX_DROP;
-		if (verdict[i] == RX_DROP ||
-		    (verdict[i] == RX_CRYPTO && !rx_complete(secy, w, &fr[i], ops[opidx[i]].status))) {
-			bad[nbad++] = m;
+		switch (verdict[i]) {
+		case RX_DONE:
 			continue;
+		case RX_DROP:
+			rx_final(&v[i], MACSEC_RX_DROP);
+			continue;
+		case RX_DELIVER:
+			rx_final(&v[i], MACSEC_RX_DELIVER);
+			continue;
+		case RX_STRIP:
+			kind = MACSEC_RX_DELIVER;
+			break;
+		case RX_UNCHECKED:
+			kind = MACSEC_RX_UNCHECKED;
+			break;
+		default:
+			kind = rx_icv_kind(secy, w, &fr[i], ops[opidx[i]].status);
+			break;
 		}
-		if (verdict[i] != RX_DELIVER) {
+		if (kind == MACSEC_RX_DELIVER || rx_kind_delivers(kind)) {
 			len = rx_strip(&fr[i]);
 			rte_pktmbuf_adj(m, (uint16_t)fr[i].tl);
 			m->data_len = (uint16_t)len;
 			m->pkt_len = len;
 		}
-		good[ngood++] = m;
+		if (kind == MACSEC_RX_DELIVER || kind == MACSEC_RX_DROP)
+			rx_final(&v[i], kind);
+		else
+			rx_record(&v[i], &fr[i], kind);
+	}
+}
+
+static inline bool rx_kind_replay(uint8_t k)
+{
+	return k >= MACSEC_RX_VALID;
+}
+
+/*
+ * 10.6.2 and 10.6.5 for a run of frames on one SA, in arrival order, as one atomic step:
+ * each frame is late when its PN is below the lowest acceptable PN at its turn, and a valid
+ * frame at or above nextPN moves nextPN past it. The run is decided on a snapshot of nextPN
+ * and published by one compare-and-swap; if another lcore moved nextPN in between, the run is
+ * decided again on the new value. So every decision holds at the instant of the swap (or of
+ * the load, when nothing changes): concurrent lcores behave as one receiver that saw the
+ * runs in the order their swaps took effect (docs/threading.md).
+ */
+static void rx_replay_run(const struct macsec_secy *secy, const struct macsec_rx_verdict *v,
+			  uint16_t n, uint8_t *late)
+{
+	struct macsec_sa *sa = v[0].sa;
+	const uint32_t window = secy->conf.replay_window;
+	uint64_t seen = __atomic_load_n(&sa->next_pn, __ATOMIC_ACQUIRE), next;
+
+	for (;;) {
+		next = seen;
+		for (uint16_t k = 0; k < n; k++) {
+			if (!rx_kind_replay(v[k].kind))
+				continue;
+			late[k] = v[k].pn < macsec_lowest_pn(next, window);
+			if (v[k].kind == MACSEC_RX_VALID && v[k].pn >= next)
+				next = v[k].pn + 1;
+		}
+		if (next == seen ||
+		    __atomic_compare_exchange_n(&sa->next_pn, &seen, next, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return;
+	}
+}
+
+/* Count one frame's outcome (10.6.2 to 10.6.5) once its replay verdict is known; true = deliver. */
+static bool rx_count(struct macsec_secy *secy, unsigned int w, const struct macsec_rx_verdict *v,
+		     bool late)
+{
+	struct macsec_rx_sc_stats *scs;
+	struct macsec_rx_sa_stats *sas;
+
+	if (v->kind == MACSEC_RX_DROP)
+		return false;
+	if (v->kind == MACSEC_RX_DELIVER)
+		return true;
+	scs = &v->sc->stats[w];
+	sas = &v->sa->stats.rx[w];
+	if (late && secy->conf.replay_protect) {
+		scs->in_pkts_late++;
+		return false;
+	}
+	switch (v->kind) {
+	case MACSEC_RX_VALID:
+		if (late) {
+			scs->in_pkts_delayed++;
+		} else {
+			scs->in_pkts_ok++;
+			sas->in_pkts_ok++;
+		}
+		if (v->tci & MACSEC_TCI_E)
+			secy->stats[w].in_octets_decrypted += v->secure_len;
+		else
+			secy->stats[w].in_octets_validated += v->secure_len;
+		return true;
+	case MACSEC_RX_INVALID:
+		scs->in_pkts_invalid++;
+		sas->in_pkts_invalid++;
+		return true;
+	case MACSEC_RX_NOT_VALID:
+		scs->in_pkts_not_valid++;
+		sas->in_pkts_not_valid++;
+		return false;
+	default:        /* MACSEC_RX_UNCHECKED */
+		scs->in_pkts_unchecked++;
+		return true;
+	}
+}
+
+/* Commit pkts[first, first + n) whose verdicts are v[0, n); partition as mb_partition says. */
+static void commit_chunk(struct macsec_secy *secy, unsigned int w, struct rte_mbuf **pkts,
+			 const struct macsec_rx_verdict *v, uint16_t first, uint16_t n, uint16_t *ng,
+			 uint16_t *nb)
+{
+	struct rte_mbuf *good[CHUNK], *bad[CHUNK];
+	uint8_t late[CHUNK];
+	uint16_t ngood = 0, nbad = 0, i, j;
+
+	/* Runs of frames on one SA (frames with no SA may sit inside a run), in arrival order. */
+	for (i = 0; i < n; i = j) {
+		if (!rx_kind_replay(v[i].kind)) {
+			late[i] = 0;
+			j = (uint16_t)(i + 1);
+			continue;
+		}
+		for (j = (uint16_t)(i + 1); j < n; j++) {
+			if (!rx_kind_replay(v[j].kind))
+				late[j] = 0;
+			else if (v[j].sa != v[i].sa)
+				break;
+		}
+		rx_replay_run(secy, &v[i], (uint16_t)(j - i), &late[i]);
+	}
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[first + i];
+
+		if (rx_count(secy, w, &v[i], late[i]))
+			good[ngood++] = m;
+		else
+			bad[nbad++] = m;
 	}
 	mb_partition(pkts, ng, nb, good, ngood, bad, nbad);
+}
+
+/* The common case (see struct macsec_rx_summary), from verdicts the caller just wrote. */
+static void rx_summarize(const struct macsec_rx_verdict *v, uint16_t n, struct macsec_rx_summary *s)
+{
+	uint64_t oct[2] = {0, 0};
+
+	s->sa = NULL;
+	s->n = n;
+	if (n == 0)
+		return;
+	for (uint16_t i = 0; i < n; i++) {
+		if (v[i].kind != MACSEC_RX_VALID || v[i].sa != v[0].sa ||
+		    (i != 0 && v[i].pn <= v[i - 1].pn))
+			return;
+		oct[(v[i].tci & MACSEC_TCI_E) != 0] += v[i].secure_len;
+	}
+	s->sa = v[0].sa;
+	s->sc = v[0].sc;
+	s->first_pn = v[0].pn;
+	s->last_pn = v[n - 1].pn;
+	s->octets_validated = oct[0];
+	s->octets_decrypted = oct[1];
+}
+
+/*
+ * Commit a common-case burst as a whole: when its first PN is acceptable, so is every
+ * later one (each is above the one before, which moved nextPN past itself), and nextPN
+ * ends past the last. false: some frame is late, decide frame by frame.
+ */
+static bool rx_commit_whole(struct macsec_secy *secy, unsigned int w,
+			    const struct macsec_rx_summary *s)
+{
+	struct macsec_sa *sa = s->sa;
+	const uint32_t window = secy->conf.replay_window;
+	uint64_t seen = __atomic_load_n(&sa->next_pn, __ATOMIC_ACQUIRE), next;
+
+	for (;;) {
+		if (s->first_pn < macsec_lowest_pn(seen, window))
+			return false;
+		next = RTE_MAX(seen, s->last_pn + 1);
+		if (next == seen ||
+		    __atomic_compare_exchange_n(&sa->next_pn, &seen, next, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			break;
+	}
+	s->sc->stats[w].in_pkts_ok += s->n;
+	sa->stats.rx[w].in_pkts_ok += s->n;
+	secy->stats[w].in_octets_decrypted += s->octets_decrypted;
+	secy->stats[w].in_octets_validated += s->octets_validated;
+	return true;
+}
+
+void macsec_validate_burst_verify(struct macsec_secy *secy, struct macsec_lcore *lc,
+				  struct rte_mbuf **pkts, uint16_t n, struct macsec_rx_verdict *v,
+				  struct macsec_rx_summary *sum)
+{
+	const struct macsec_rx_sc_table *t = __atomic_load_n(&secy->rx_scs, __ATOMIC_ACQUIRE);
+
+	for (uint16_t done = 0; done < n;) {
+		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - done), CHUNK);
+
+		verify_chunk(secy, lc, t, pkts + done, c, v + done);
+		done = (uint16_t)(done + c);
+	}
+	if (sum != NULL)
+		rx_summarize(v, n, sum);
+}
+
+uint16_t macsec_validate_burst_commit(struct macsec_secy *secy, struct macsec_lcore *lc,
+				      struct rte_mbuf **pkts, uint16_t n,
+				      const struct macsec_rx_verdict *v,
+				      const struct macsec_rx_summary *sum)
+{
+	uint16_t ng = 0, nb = 0;
+
+	if (sum != NULL && sum->sa != NULL && sum->n == n && rx_commit_whole(secy, lc->worker, sum))
+		return n;
+	while (ng + nb < n) {
+		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - ng - nb), CHUNK);
+
+		commit_chunk(secy, lc->worker, pkts, v + ng + nb, (uint16_t)(ng + nb), c, &ng, &nb);
+	}
+	return ng;
 }
 
 uint16_t macsec_validate_burst(struct macsec_secy *secy, struct macsec_lcore *lc,
 			       struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct macsec_rx_sc_table *t = __atomic_load_n(&secy->rx_scs, __ATOMIC_ACQUIRE);
+	struct macsec_rx_verdict v[CHUNK];
+	struct macsec_rx_summary sum;
 	uint16_t ng = 0, nb = 0;
 
 	while (ng + nb < n) {
-		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - ng - nb), CHUNK);
+		uint16_t first = (uint16_t)(ng + nb);
+		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - first), CHUNK);
 
-		validate_chunk(secy, lc, t, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
+		verify_chunk(secy, lc, t, pkts + first, c, v);
+		rx_summarize(v, c, &sum);
+		if (sum.sa != NULL && nb == 0 && rx_commit_whole(secy, lc->worker, &sum)) {
+			ng = (uint16_t)(ng + c);    /* all good, already in place */
+			continue;
+		}
+		commit_chunk(secy, lc->worker, pkts, v, first, c, &ng, &nb);
 	}
 	return ng;
 }

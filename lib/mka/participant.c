@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include "be.h"
+#include "keymem.h"
 #include "mka_crypto.h"
 #include "participant_i.h"
 
@@ -105,7 +106,8 @@ int mka_participant_create(struct mka_participant **out, const struct mka_config
 	rc = config_check(cfg);
 	if (rc)
 		return rc;
-	p = calloc(1, sizeof(*p));
+	/* ICK, KEK and the SAKs live here: locked, never dumped, wiped on free (keymem.h). */
+	p = macsec_keymem_alloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	p->cfg = *cfg;
@@ -138,8 +140,7 @@ int mka_participant_create(struct mka_participant **out, const struct mka_config
 	if (rc == 0)
 		rc = new_mi(p) ? -EIO : 0;
 	if (rc) {
-		mka_wipe(p, sizeof(*p));
-		free(p);
+		macsec_keymem_free(p);    /* wipes */
 		return rc == -EINVAL ? -EINVAL : -EIO;
 	}
 	p->now = now_ms;
@@ -158,8 +159,7 @@ void mka_participant_destroy(struct mka_participant *p)
 	if (!p)
 		return;
 	mka_sa_delete_all(p);
-	mka_wipe(p, sizeof(*p));
-	free(p);
+	macsec_keymem_free(p);        /* wipes */
 }
 
 /* ---------------------------------------------------------------- transmit */

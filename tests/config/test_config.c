@@ -60,6 +60,8 @@ static void check_good_static(const struct gw_conf *c)
 	assert_string_equal(c->crypto, "auto");
 	assert_int_equal(c->idle_sleep_us, 0);
 	assert_int_equal(c->mbufs, 0);
+	assert_string_equal(c->state_dir, "/var/lib/macsec-gw");
+	assert_int_equal(c->pn_reserve, 1u << 20);
 	assert_int_equal(c->n_links, 1);
 	assert_string_equal(l->name, "l0");
 	assert_string_equal(l->plain.dev, "net_null0");
@@ -168,6 +170,24 @@ static void check_good_xpn_recovery(const struct gw_conf *c)
 	assert_int_equal(c->links[2].secy.xpn_recovery, MACSEC_XPN_RECOVERY_IEEE);
 }
 
+/* Several workers (docs/threading.md): preserve_order and protected.spread, default true. */
+static void check_good_workers(const struct gw_conf *c)
+{
+	assert_int_equal(c->n_workers, 2);
+	assert_true(c->links[0].preserve_order);
+	assert_true(c->links[0].protected_.spread);
+	assert_int_equal(c->links[0].secy.replay_window, 0);
+	assert_false(c->links[1].preserve_order);
+	assert_false(c->links[1].protected_.spread);
+}
+
+/* PN reservations of static TX SAs (docs/pn-state.md); case 1 has the defaults. */
+static void check_good_pn_state(const struct gw_conf *c)
+{
+	assert_string_equal(c->state_dir, "/srv/macsec-gw/state");
+	assert_int_equal(c->pn_reserve, 0x10000);
+}
+
 struct config_case {
 	int id;
 	const char *file;
@@ -183,6 +203,7 @@ static const struct config_case cases[] = {
 	{2, "02-good-xpn-keyfiles.yaml", 0, 0, 0, NULL, NULL, check_good_xpn},
 	{3, "03-good-mka.yaml", 0, 0, 0, NULL, NULL, check_good_mka},
 	{4, "04-good-xpn-recovery.yaml", 0, 0, 0, NULL, NULL, check_good_xpn_recovery},
+	{5, "05-good-workers.yaml", 0, 0, 0, NULL, NULL, check_good_workers},
 	{10, "10-unknown-top-key.yaml", -EINVAL, 5, 1, "worker", "unknown key", NULL},
 	{11, "11-unknown-secy-key.yaml", -EINVAL, 11, 7, "links[0].secy.replay_windw", "unknown key", NULL},
 	{12, "12-wrong-type-mtu.yaml", -EINVAL, 11, 12, "links[0].secy.mtu", "expected an integer, got a list", NULL},
@@ -230,6 +251,10 @@ static const struct config_case cases[] = {
 	{54, "54-rx-queues-workers.yaml", -EINVAL, 6, 43, "links[0].plain.rx_queues", "each queue needs its own worker", NULL},
 	{55, "55-xpn-rx-clash.yaml", -EINVAL, 22, 50, "links[0].static.rx_sc[1].sa[0].ssci", "same key and ssci as rx_sc[0].sa[0]", NULL},
 	{56, "56-xpn-recovery.yaml", -EINVAL, 11, 21, "links[0].secy.xpn_recovery", "'kernel' is not one of ieee | linux", NULL},
+	{57, "57-spread-on-plain.yaml", -EINVAL, 7, 40, "links[0].plain.spread", "only for the protected port", NULL},
+	{58, "58-good-pn-state.yaml", 0, 0, 0, NULL, NULL, check_good_pn_state},
+	{59, "59-state-dir-relative.yaml", -EINVAL, 5, 12, "state_dir", "must be an absolute path", NULL},
+	{60, "60-pn-reserve-range.yaml", -EINVAL, 5, 13, "pn_reserve", "out of range 256..1073741824", NULL},
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))

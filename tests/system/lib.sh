@@ -37,6 +37,7 @@ write_gw_conf() {
 control: {socket: $sock, lcore: 0}
 workers: [1]
 idle_sleep_us: 50
+state_dir: $(cd "$(dirname "$f")" && pwd)/state
 links:
   - name: $name
     plain: {port: "net_af_packet_${name}p,iface=$pif,qpairs=1"}

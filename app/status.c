@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <jansson.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_mempool.h>
 #include <rte_version.h>
 
 #include "gw.h"
@@ -55,6 +58,29 @@ static bool link_secured(const struct gw_link *l)
 	       !sa->exhausted;
 }
 
+/* The packet mempool: a flat in_use under steady traffic means no allocation on the hot path. */
+static json_t *mempool_json(const struct rte_mempool *mp)
+{
+	unsigned int avail = rte_mempool_avail_count(mp);
+
+	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "name", mp->name,
+		"size", (json_int_t)mp->size, "in_use", (json_int_t)(mp->size - avail),
+		"available", (json_int_t)avail, "cache_size", (json_int_t)mp->cache_size,
+		"elt_size", (json_int_t)mp->elt_size);
+}
+
+/* Current resident memory (not the peak), from /proc/self/statm; -1 if unreadable. */
+static json_int_t resident_kib(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long size, rss;
+	int n = f != NULL ? fscanf(f, "%ld %ld", &size, &rss) : 0;
+
+	if (f != NULL)
+		fclose(f);
+	return n == 2 ? (json_int_t)rss * (json_int_t)(sysconf(_SC_PAGESIZE) / 1024) : -1;
+}
+
 json_t *gw_json_status(struct gw *gw)
 {
 	json_t *links = json_array(), *workers = json_array();
@@ -83,10 +109,11 @@ json_t *gw_json_status(struct gw *gw)
 			"lcore", (int)w->lcore, "rx_queues", (int)w->n_rxq,
 			"loops", u64(w->loops), "idle_loops", u64(w->idle_loops)));
 	}
-	return json_pack("{s:s,s:s,s:s,s:f,s:i,s:o,s:o}",
+	return json_pack("{s:s,s:s,s:s,s:f,s:i,s:o,s:o,s:o,s:I}",
 		"version", GW_VERSION, "dpdk", rte_version(), "crypto", gw->aead->name,
 		"uptime_s", (double)(rte_get_tsc_cycles() - gw->start_tsc) / (double)rte_get_tsc_hz(),
-		"control_lcore", (int)gw->conf.control_lcore, "links", links, "workers", workers);
+		"control_lcore", (int)gw->conf.control_lcore, "links", links, "workers", workers,
+		"mempool", mempool_json(gw->pool), "resident_kib", resident_kib());
 }
 
 static json_t *secy_counters(const struct macsec_secy *s)

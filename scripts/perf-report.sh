@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Build and run macsec-bench, then write docs/performance.md (and a PNG plot) from its JSON.
+# Write docs/performance.md (and its PNG plots): macsec-bench in memory plus scripts/bench.sh end to end.
+#
+# The only writer of docs/performance.md. It runs macsec-bench (lib/macsec against bare
+# intel-ipsec-mb, in memory) and takes the end-to-end results of scripts/bench.sh: from
+# E2E_JSONL when bench.sh called us with them, else it runs `scripts/bench.sh --measure-only`.
 #
 # Usage: scripts/perf-report.sh [macsec-bench options]    e.g. --seconds 1, --suite gcm-aes-128
 # Env:   BUILD      meson build directory (default build; set up when missing)
-#        OUT        report to write (default docs/performance.md; the plot goes beside it as .png)
-#        HUGEPAGES  2 MiB pages to reserve for the run (default 256; 0 runs without hugepages)
-#        PLOT       0 skips the gnuplot PNG
+#        OUT        report to write (default docs/performance.md; the plots go beside it as .png)
+#        HUGEPAGES  2 MiB pages to reserve for macsec-bench (default 256; 0 runs without hugepages)
+#        PLOT       0 skips the gnuplot PNGs
+#        NICE       nice level of macsec-bench (default -20; bench.sh uses the same variable)
+#        E2E_JSONL  end-to-end results already measured by scripts/bench.sh (else measured here;
+#                   bench.sh's own variables, e.g. SUITES, SECONDS_PER_ROW, apply)
 # Needs root for hugepages and for apt; without either it still runs, and says what it skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +21,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 OUT=${OUT:-docs/performance.md}
 PNG=${OUT%.md}.png
+PNG_E2E=${OUT%.md}-e2e.png
 HUGEPAGES=${HUGEPAGES:-256}
 PLOT=${PLOT:-1}
 ARGS=("$@")
@@ -43,20 +51,24 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   scripts/setup.sh
   meson setup "$BUILD" >/dev/null
 fi
-# Only the bench: the rest of the tree may be mid-change and is not needed here.
-ninja -C "$BUILD" app/macsec-bench >/dev/null
-apt_install python3 >/dev/null
+# Only the tools: the rest of the tree may be mid-change and is not needed here.
+if ! ninja -C "$BUILD" app/macsec-bench app/macsec-gw app/mgw-traffic app/macsecctl >"$WORK/build.log" 2>&1; then
+  tail -20 "$WORK/build.log" >&2
+  echo "perf-report: build failed, $OUT left as it was" >&2
+  exit 1
+fi
 
 HP=()
 if [ "$HUGEPAGES" -gt 0 ] && hugepages_setup "$HUGEPAGES"; then
   HP=(--hugepages)
 fi
 
-CMD=("$BUILD/app/macsec-bench" --json "${HP[@]}" "${ARGS[@]}")
+# Niced like bench.sh's processes: on a shared machine other work gets a few % of the CPU.
+CMD=(nice -n "${NICE:--20}" "$BUILD/app/macsec-bench" --json "${HP[@]}" "${ARGS[@]}")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 echo "== ${CMD[*]}"
-"${CMD[@]}" 2>"$WORK/bench.err" | tee "$WORK/results.jsonl" | python3 -uc '
+"${CMD[@]}" 2>"$WORK/bench.err" | tee "$WORK/results.jsonl" | /usr/bin/python3 -uc '
 import json, sys
 n = lambda v: "-" if v is None else "%.3f" % v
 for line in sys.stdin:
@@ -66,6 +78,17 @@ for line in sys.stdin:
 ' || { cat "$WORK/bench.err" >&2; echo "perf-report: macsec-bench failed, $OUT left as it was" >&2; exit 1; }
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 hugepages_restore
+
+# End to end: measured by bench.sh (after macsec-bench, so the two never share the CPUs).
+E2E_CMD="scripts/bench.sh"
+if [ -z "${E2E_JSONL:-}" ]; then
+  E2E_JSONL=$WORK/e2e.jsonl
+  E2E_CMD="scripts/perf-report.sh (scripts/bench.sh --measure-only)"
+  BUILD=$BUILD scripts/bench.sh --measure-only "$E2E_JSONL" ||
+    { echo "perf-report: scripts/bench.sh failed, $OUT left as it was" >&2; exit 1; }
+fi
+[ -s "$E2E_JSONL" ] || { echo "perf-report: no end-to-end results in $E2E_JSONL" >&2; exit 1; }
+export E2E_JSONL E2E_CMD
 
 # Machine facts for the report.
 cpuinfo_field() { awk -F': ' -v k="$1" '$1 ~ "^"k"[ \t]*$" { print $2; exit }' /proc/cpuinfo; }
@@ -86,169 +109,19 @@ ENVS=""
 [ "$HUGEPAGES" = 256 ] || ENVS+="HUGEPAGES=$HUGEPAGES "
 export REPORT_SCRIPT="${ENVS}scripts/perf-report.sh${ARGS[*]:+ ${ARGS[*]}}" REPORT_CMD="${CMD[*]}"
 export REPORT_HEADER="$(grep '^#' "$WORK/bench.err" | sed 's/^# \{0,1\}//')"
-export REPORT_PNG="" WORK
+export REPORT_PNG="" REPORT_PNG_E2E="" WORK
 
 if [ "$PLOT" = 1 ] && apt_install gnuplot-nox && command -v gnuplot >/dev/null; then
-  export REPORT_PNG=$PNG
+  export REPORT_PNG=$PNG REPORT_PNG_E2E=$PNG_E2E
 fi
 
-python3 - "$WORK/results.jsonl" "$OUT" <<'PY'
-import json, os, sys
-from collections import OrderedDict
-
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-E = os.environ
-SUITES = ["gcm-aes-128", "gcm-aes-256", "gcm-aes-xpn-128", "gcm-aes-xpn-256"]
-def size_key(s): return 10**6 if s == "imix" else s
-def f(v, p=2): return "—" if v is None else f"{v:.{p}f}"
-def find(suite, d, size):
-    return next((r for r in rows if (r["suite"], r["dir"], r["size"]) == (suite, d, size)), None)
-
-# The figures the project must meet (README, docs/performance.md): ratio = ours / bare burst.
-targets = [("gcm-aes-128", "protect", 1514, 0.85), ("gcm-aes-128", "protect", 64, 0.6)]
-
-o = []
-w = o.append
-w("<!-- GENERATED by scripts/perf-report.sh from macsec-bench --json. Do not edit by hand: rerun the script. -->")
-w("# Performance")
-w("")
-w(f"Generated by `{E['REPORT_SCRIPT']}` on {E['REPORT_DATE']}, commit {E['REPORT_GIT']}.")
-w("This file is written by that script and must not be edited by hand: rerun it (as root, so it")
-w("can reserve hugepages) to refresh the figures.")
-w("")
-w("## Targets")
-w("")
-w("One core, bursts of 32, ratio = lib/macsec Mpps / bare intel-ipsec-mb burst-API Mpps on the same frames.")
-w("")
-w("| Target | Measured ratio | p25–p75 | Mpps ours / bare | Result |")
-w("|---|---|---|---|---|")
-for suite, d, size, need in targets:
-    r = find(suite, d, size)
-    name = f"{suite.upper()} {d}, {size} octets: ratio ≥ {need}"
-    if r is None or r["ratio"] is None:
-        w(f"| {name} | not measured | | | — |")
-        continue
-    ok = "**PASS**" if r["ratio"] >= need else "**FAIL**"
-    w(f"| {name} | {f(r['ratio'], 3)} | {f(r['ratio_p25'], 3)}–{f(r['ratio_p75'], 3)} | "
-      f"{f(r['mpps'])} / {f(r['bare_mpps'])} | {ok} |")
-w("")
-w("## Machine")
-w("")
-w(f"- CPU: {E['REPORT_CPU']}, {E['REPORT_VIRT']}")
-w(f"- CPU flags: {E['REPORT_FLAGS']}")
-w(f"- Kernel: {E['REPORT_KERNEL']}")
-w(f"- DPDK {E['REPORT_DPDK']} (libdpdk-dev), intel-ipsec-mb {E['REPORT_IMB']} (libipsec-mb-dev)")
-w(f"- Compiler: {E['REPORT_CC']}")
-w(f"- Load average (1/5/15 min): {E['REPORT_LOAD']}; a busy machine moves Mpps more than ratios")
-w(f"- Command: `{E['REPORT_CMD']}`")
-w("")
-w("macsec-bench's own header for this run:")
-w("")
-w("```")
-w(E["REPORT_HEADER"])
-w("```")
-w("")
-w("## What is measured")
-w("")
-w("- **ours**: `macsec_protect_burst` / `macsec_validate_burst` (lib/macsec, the engine named in the")
-w("  header) on bursts of 32 single-segment `rte_mbuf` frames from a DPDK mempool, on one lcore.")
-w("- **bare**: intel-ipsec-mb AES-GCM through the job burst API (`IMB_GET_NEXT_BURST`,")
-w("  `IMB_SUBMIT_BURST`, `IMB_FLUSH_BURST`) on the same buffers, with the key size, AAD length")
-w("  (DA+SA+SecTAG) and cipher length a MACsec frame of that size has; the reference of the ratio.")
-w("- **direct**: the same through `IMB_AES{128,256}_GCM_ENC/DEC`, one call per frame, IVs written")
-w("  ahead of the calls; a second reference.")
-w("- Only the burst calls are timed (rdtsc around each burst). Restoring the frames between passes,")
-w("  and for validate re-protecting them with our own protect (fresh, increasing PNs: replay")
-w("  protection stays on), is not timed. Every validate pass must deliver every frame, or the run")
-w("  aborts; the first pass checks each validated frame equals the original, and bare/direct ICVs")
-w("  are checked against ours.")
-w("- Pool: at least 2048 frames and 8 MiB of mbufs (more than L2, so frames come from L3 as after a")
-w("  NIC's DMA), at most 16 MiB (9000 octets). IMIX is 7:4:1 of 64/594/1518 octets.")
-w("- **Gbit/s counts the clear frame octets as given** (the size column: DA to end of payload, no")
-w("  FCS, preamble or inter-frame gap), in both directions; validate's input is 32 octets longer.")
-w("- Mpps is the median over passes; **ratio** is the median over passes of ours/bare measured")
-w("  within the same pass (runs interleaved, order rotated), so machine noise largely cancels;")
-w("  p25–p75 shows its spread. Cycles are TSC cycles per frame.")
-w("")
-if E.get("REPORT_PNG"):
-    w(f"![Gbit/s and ratio per frame size]({os.path.basename(E['REPORT_PNG'])})")
-    w("")
-w("## Results")
-for d in ("protect", "validate"):
-    for suite in SUITES:
-        rs = sorted((r for r in rows if r["suite"] == suite and r["dir"] == d), key=lambda r: size_key(r["size"]))
-        if not rs:
-            continue
-        w("")
-        w(f"### {d}, {suite}")
-        w("")
-        w("| size | Mpps | Gbit/s | bare Mpps | bare Gbit/s | ratio | p25–p75 | direct Mpps | cycles/frame ours / bare / direct |")
-        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for r in rs:
-            size = "IMIX" if r["size"] == "imix" else r["size"]
-            w(f"| {size} | {f(r['mpps'], 3)} | {f(r['gbps'])} | {f(r['bare_mpps'], 3)} | {f(r['bare_gbps'])} | "
-              f"**{f(r['ratio'], 3)}** | {f(r['ratio_p25'])}–{f(r['ratio_p75'])} | {f(r['direct_mpps'], 3)} | "
-              f"{f(r['cycles_per_frame'], 0)} / {f(r['bare_cycles_per_frame'], 0)} / {f(r['direct_cycles_per_frame'], 0)} |")
-w("")
-w("## Raw results")
-w("")
-w("<details><summary>macsec-bench --json, one object per row</summary>")
-w("")
-w("```json")
-for r in rows:
-    w(json.dumps(r, separators=(",", ":")))
-w("```")
-w("</details>")
-open(sys.argv[2], "w").write("\n".join(o) + "\n")
-
-# The plot: GCM-AES-128 Gbit/s per size (ours, bare), and every suite's ratio per size.
-if E.get("REPORT_PNG"):
-    work = E["WORK"]
-    def series(name, rs, cols):
-        rs = sorted((r for r in rs if r["size"] != "imix"), key=lambda r: r["size"])
-        if not rs:
-            return None
-        path = f"{work}/{name}.dat"
-        with open(path, "w") as g:
-            for r in rs:
-                g.write(" ".join(str(r["size"] if c == "size" else r[c]) for c in cols) + "\n")
-        return path
-    left, right = [], []
-    for d in ("protect", "validate"):
-        rs = [r for r in rows if r["suite"] == "gcm-aes-128" and r["dir"] == d]
-        path = series(f"gbps-{d}", rs, ["size", "gbps", "bare_gbps"])
-        if path:
-            left.append(f'"{path}" using 1:2 with linespoints title "{d}, lib/macsec"')
-            left.append(f'"{path}" using 1:3 with linespoints dashtype 2 title "{d}, bare burst"')
-        for suite in SUITES:
-            path = series(f"ratio-{d}-{suite}", [r for r in rows if r["suite"] == suite and r["dir"] == d],
-                          ["size", "ratio"])
-            if path:
-                right.append(f'"{path}" using 1:2 with linespoints title "{d} {suite}"')
-    with open(f"{work}/plot.gp", "w") as g:
-        g.write(f"""set terminal pngcairo size 1200,480 font ",10"
-set output "{E['REPORT_PNG']}"
-set multiplot layout 1,2 title "macsec-bench, one core (scripts/perf-report.sh, {E['REPORT_DATE']})"
-set logscale x 2
-set xlabel "clear frame octets"
-set grid
-set key top left
-set title "GCM-AES-128 Gbit/s (clear frame octets)"
-set ylabel "Gbit/s"
-{"plot " + ", ".join(left) if left else ""}
-set title "ratio lib/macsec / bare burst"
-set ylabel "ratio"
-set yrange [0:1.2]
-set key bottom right
-{"plot " + ", ".join(right) if right else ""}
-unset multiplot
-""")
-PY
+/usr/bin/python3 scripts/lib/perf_report.py "$WORK/results.jsonl" "$E2E_JSONL" "$OUT"
 
 if [ -n "$REPORT_PNG" ]; then
   gnuplot "$WORK/plot.gp"
-  echo "== wrote $OUT and $PNG"
+  gnuplot "$WORK/plot-e2e.gp"
+  echo "== wrote $OUT, $PNG and $PNG_E2E"
 else
-  rm -f "$PNG"    # a plot from an earlier run would not match these figures
-  echo "== wrote $OUT (no plot)"
+  rm -f "$PNG" "$PNG_E2E"    # plots from an earlier run would not match these figures
+  echo "== wrote $OUT (no plots)"
 fi

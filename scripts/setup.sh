@@ -12,6 +12,7 @@ PKGS=(
   libyaml-dev libjansson-dev    # config, control socket JSON
   libcmocka-dev                 # unit tests
   clang-14 libclang-rt-14-dev llvm-14   # libFuzzer + sanitizers (tests/fuzz), symbolizer
+  lua5.4 gnuplot-nox            # pktgen profile syntax checks (luac), performance plots
   # test oracles and tools
   python3 python3-scapy python3-cryptography tshark
   iproute2 iputils-ping ethtool iperf3 procps util-linux

@@ -66,19 +66,7 @@ WORK=$(mktemp -d /tmp/mgw-bench.XXXXXX)
 GWPID=""
 TRPID=""
 PERFPID=""
-stop_pid() {
-  local pid i
-  for pid in "$@"; do
-    [ -n "$pid" ] || continue
-    kill -TERM "$pid" 2>/dev/null || continue
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-}
+. scripts/lib/proc.sh      # stop_pid
 cleanup() {
   stop_pid "$PERFPID" "$GWPID" "$TRPID"
   rm -f /dev/hugepages/mgwb$$* 2>/dev/null || true

@@ -33,19 +33,7 @@ command -v dpdk-proc-info >/dev/null || { echo "SKIP: no dpdk-proc-info (Debian 
 
 WORK=$(mktemp -d /tmp/mgw-mem.XXXXXX)
 PIDS=()
-stop_pid() {
-	local pid i
-	for pid in "$@"; do
-		[ -n "$pid" ] || continue
-		kill -TERM "$pid" 2>/dev/null || continue
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-}
+. "$ROOT/scripts/lib/proc.sh"      # stop_pid
 cleanup() {
 	stop_pid "${PIDS[@]}"
 	# Without --huge-unlink (a secondary must attach) the page files stay: they are ours.

@@ -25,14 +25,10 @@ key_for() { # SUITE BYTE
 }
 XPN_SALT=0102030405060708090a0b0c
 
-# write_gw_conf FILE NAME SOCKET PLAIN_IF PROT_IF SUITE TX_KEYFILE RX_KEYFILE MY_SCI PEER_SCI MY_SSCI PEER_SSCI
-write_gw_conf() {
-	local f=$1 name=$2 sock=$3 pif=$4 xif=$5 suite=$6 txk=$7 rxk=$8 sci=$9 peer=${10}
-	local ssci=${11} pssci=${12} xtx="" xrx=""
-	if [[ $suite == *xpn* ]]; then
-		xtx=", ssci: $ssci, salt: \"$XPN_SALT\""
-		xrx=", ssci: $pssci, salt: \"$XPN_SALT\""
-	fi
+# gw_conf_head FILE NAME SOCKET PLAIN_IF PROT_IF SUITE MY_SCI: the gateway, one link on
+# af_packet ports and its SecY; the key agreement part follows (write_gw_conf*).
+gw_conf_head() {
+	local f=$1 name=$2 sock=$3 pif=$4 xif=$5 suite=$6 sci=$7
 	cat >"$f" <<YAML
 control: {socket: $sock, lcore: 0}
 workers: [1]
@@ -51,6 +47,19 @@ links:
       validate_frames: strict
       mtu: 1600
       sci: "$sci"
+YAML
+}
+
+# write_gw_conf FILE NAME SOCKET PLAIN_IF PROT_IF SUITE TX_KEYFILE RX_KEYFILE MY_SCI PEER_SCI MY_SSCI PEER_SSCI
+write_gw_conf() {
+	local f=$1 name=$2 sock=$3 pif=$4 xif=$5 suite=$6 txk=$7 rxk=$8 sci=$9 peer=${10}
+	local ssci=${11} pssci=${12} xtx="" xrx=""
+	if [[ $suite == *xpn* ]]; then
+		xtx=", ssci: $ssci, salt: \"$XPN_SALT\""
+		xrx=", ssci: $pssci, salt: \"$XPN_SALT\""
+	fi
+	gw_conf_head "$f" "$name" "$sock" "$pif" "$xif" "$suite" "$sci"
+	cat >>"$f" <<YAML
     key_agreement: static
     static:
       encoding_an: 0
@@ -73,23 +82,8 @@ ctl_get() {
 write_gw_conf_mka() {
 	local f=$1 name=$2 sock=$3 pif=$4 xif=$5 suite=$6 cak=$7 ckn=$8 sci=$9 prio=${10}
 	local extra=${11:-}
-	cat >"$f" <<YAML
-control: {socket: $sock, lcore: 0}
-workers: [1]
-idle_sleep_us: 50
-links:
-  - name: $name
-    plain: {port: "net_af_packet_${name}p,iface=$pif,qpairs=1"}
-    protected: {port: "net_af_packet_${name}x,iface=$xif,qpairs=1"}
-    secy:
-      cipher_suite: $suite
-      encrypt: true
-      include_sci: true
-      replay_protect: true
-      replay_window: 64
-      validate_frames: strict
-      mtu: 1600
-      sci: "$sci"
+	gw_conf_head "$f" "$name" "$sock" "$pif" "$xif" "$suite" "$sci"
+	cat >>"$f" <<YAML
     key_agreement: mka
     mka:
       cak_file: $cak

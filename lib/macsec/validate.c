@@ -5,6 +5,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "iv.h"
 #include "macsec_dp.h"
@@ -13,6 +14,7 @@
 #include "sectag.h"
 
 #define CHUNK MACSEC_AEAD_MAX_BURST
+#define RX_PREFETCH 4u     /* frames ahead whose headers are loaded while one is parsed */
 
 enum rx_verdict {
 	RX_DROP,       /* counted, discard */
@@ -282,10 +284,15 @@ static void verify_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 	uint16_t nops = 0, i;
 	const unsigned int w = lc->worker;
 
+	/* Frames arrive cold (a NIC's DMA): start loading the first headers now. */
+	for (i = 0; i < n && i < RX_PREFETCH; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	/* Pass 1: parse, look up, pre-check replay; collect the frames needing crypto. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
+		if (i + RX_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + RX_PREFETCH], void *));
 		if (unlikely(m->nb_segs > 1)) {
 			/* Verification moves no replay state, so a chained frame is done here. */
 			rx_one_bounce(secy, lc, t, m, &v[i]);

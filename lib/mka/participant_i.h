@@ -44,6 +44,17 @@ struct mka_key {
 		uint8_t mi[MKA_MI_LEN];
 		uint32_t ssci;
 	} ssci[MKA_MAX_PEERS + 1];       /* XPN: SSCI per member MI, from the key server */
+	/*
+	 * The member incarnation (MI) each SCI had when it first got a receive SA from this key.
+	 * A peer that restarted comes back with a new MI under the same SCI; it gets no receive
+	 * SA from this key again, or its dead incarnation's frames (PN from 1) could be replayed
+	 * into it. It is keyed by the next SAK, which its return triggers.
+	 */
+	uint8_t n_bound;
+	struct {
+		uint64_t sci;
+		uint8_t mi[MKA_MI_LEN];
+	} bound[MKA_MAX_PEERS];
 	bool rx_enabled;                 /* receive SAs wanted for every live peer */
 	uint8_t n_rx;
 	uint64_t rx_sci[MKA_MAX_PEERS];  /* SCs holding a receive SA made from this key */

@@ -51,6 +51,20 @@ static bool has_rx(const struct mka_key *k, uint64_t sci)
 	return false;
 }
 
+/* 0 if @p peer may get a receive SA from @p k (binding it if new), -EALREADY if the SCI
+ * was bound to another MI: a restarted peer. */
+static int bind_peer(struct mka_key *k, const struct mka_peer *peer)
+{
+	for (unsigned int i = 0; i < k->n_bound; i++)
+		if (k->bound[i].sci == peer->sci)
+			return memcmp(k->bound[i].mi, peer->mi, MKA_MI_LEN) == 0 ? 0 : -EALREADY;
+	if (k->n_bound >= MKA_MAX_PEERS)
+		return -ENOSPC;
+	k->bound[k->n_bound].sci = peer->sci;
+	memcpy(k->bound[k->n_bound++].mi, peer->mi, MKA_MI_LEN);
+	return 0;
+}
+
 static int install_rx(struct mka_participant *p, struct mka_key *k, const struct mka_peer *peer)
 {
 	struct mka_sa_key sa;
@@ -58,6 +72,9 @@ static int install_rx(struct mka_participant *p, struct mka_key *k, const struct
 
 	if (k->n_rx >= MKA_MAX_PEERS)
 		return -ENOSPC;
+	rc = bind_peer(k, peer);
+	if (rc < 0)
+		return rc;
 	sa_key_for(p, k, peer->mi, peer->sci, &sa);
 	rc = SECY(p)->rx_sa_install(SECY_CTX(p), peer->sci, k->an, &sa, 1);
 	mka_wipe(&sa, sizeof(sa));

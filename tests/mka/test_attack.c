@@ -363,6 +363,46 @@ static void test_plain_advice(void **state)
 	}
 }
 
+/*
+ * Regression (found by tests/system/test_fault_peer_restart.sh with three members): a peer
+ * that restarts comes back with a new MI under its old SCI. While the key its dead
+ * incarnation used was still held, the others installed a receive SA for the new MI from
+ * that old key with lowest PN 1, so the dead incarnation's frames could be replayed into it.
+ * No SA for that SCI may come from a key bound to its former MI.
+ */
+static void test_restarted_peer_no_old_key(void **state)
+{
+	struct mka_status st;
+	struct mka_ki old;
+	(void)state;
+
+	sim_init(&S, 3);
+	sim_start_all(&S);
+	sim_run(&S, 8000);
+	assert_true(sim_all_secured(&S));
+	sim_status(&S, 2, &st);
+	old = st.latest.valid ? st.latest.ki : st.old.ki;
+	assert_true(st.latest.valid || st.old.valid);
+	/* Node 2 dies and ages out of the others, then comes back (a new participant, new MI). */
+	sim_stop(&S, 2);
+	sim_run(&S, 7000);
+	sim_start(&S, 2);
+	for (unsigned int t = 0; t < 200; t++) {
+		for (unsigned int n = 0; n < 2; n++) {
+			for (uint8_t an = 0; an < 4; an++) {
+				const struct sim_sa *sa = sim_rx(&S, n, sim_sci(2), an);
+
+				if (sa != NULL && mka_ki_equal(&sa->key.ki, &old))
+					fail_msg("node %u: receive SA for the restarted node 2 from its "
+						 "dead incarnation's key (AN %u) at %u ms", n, an, t * 100);
+			}
+		}
+		sim_run(&S, 100);
+	}
+	assert_true(sim_all_secured(&S));
+	sim_fini(&S);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_bad_destination),
 		cmocka_unit_test(test_peer_table_full),
 		cmocka_unit_test(test_plain_advice),
+		cmocka_unit_test(test_restarted_peer_no_old_key),
 	};
 
 	return cmocka_run_group_tests_name("mka-attack", tests, NULL, NULL);

@@ -25,6 +25,7 @@
 
 #define MAX_CLIENTS 16
 #define REQ_MAX 4096
+#define EAPOL_DRAIN_MAX 1024u   /* frames a link hands MKA per pass of the control loop */
 
 struct client {
 	int fd;
@@ -343,30 +344,46 @@ static void socket_poll(struct gw *gw, int timeout_ms)
  * EAPOL frames from the workers go to the link's MKA participant, which also runs its
  * timers here. Without MKA on the link they are counted and dropped.
  */
-static void eapol_drain(struct gw *gw)
+static unsigned int eapol_drain(struct gw *gw)
 {
 	struct rte_mbuf *objs[GW_BURST];
+	unsigned int total = 0;
 
 	for (unsigned int i = 0; i < gw->n_links; i++) {
 		struct gw_link *l = &gw->links[i];
-		unsigned int n = rte_ring_dequeue_burst(l->eapol_ring, (void **)objs, GW_BURST, NULL);
 
-		l->eapol_seen += n;
-		if (l->mka != NULL) {
-			pthread_mutex_lock(&gw->ctl_lock);
-			gw_mka_link_poll(l, objs, n);
-			pthread_mutex_unlock(&gw->ctl_lock);
-			continue;
+		/* Up to EAPOL_DRAIN_MAX a pass: a flood must not leave the ring full for the
+		 * real peers' MKPDUs, nor starve the control socket. */
+		for (unsigned int got = 0; got < EAPOL_DRAIN_MAX;) {
+			unsigned int n = rte_ring_dequeue_burst(l->eapol_ring, (void **)objs,
+								 GW_BURST, NULL);
+
+			if (n == 0 && got != 0)
+				break;
+			got += n;
+			total += n;
+			l->eapol_seen += n;
+			if (l->mka != NULL) {
+				pthread_mutex_lock(&gw->ctl_lock);
+				gw_mka_link_poll(l, objs, n);   /* also runs MKA's timers when n is 0 */
+				pthread_mutex_unlock(&gw->ctl_lock);
+			} else {
+				rte_pktmbuf_free_bulk(objs, n);
+			}
+			if (n == 0)
+				break;
 		}
-		rte_pktmbuf_free_bulk(objs, n);
 	}
+	return total;
 }
 
 void gw_ctrl_loop(struct gw *gw)
 {
+	unsigned int busy = 0;
+
 	while (!__atomic_load_n(&gw->stop, __ATOMIC_RELAXED)) {
-		socket_poll(gw, 10);
-		eapol_drain(gw);
+		socket_poll(gw, busy ? 0 : 10);      /* no sleep while MKPDUs are waiting */
+		busy = eapol_drain(gw);
 		pthread_mutex_lock(&gw->ctl_lock);
 		gw_reclaim_poll(gw, false);
 		pthread_mutex_unlock(&gw->ctl_lock);

@@ -31,6 +31,7 @@ struct gw_link_wstats {
 	uint64_t port_closed_drop;  /* frames dropped while the Controlled Port was closed */
 	uint64_t mkpdu_tx;          /* MKPDUs sent for the control lcore */
 	uint64_t mkpdu_tx_drop;     /* ... the protected port did not take */
+	uint64_t eapol_foreign_ckn; /* MKPDUs of another CA (CKN), dropped by the worker */
 } __attribute__((aligned(64)));
 
 struct gw_link {
@@ -49,6 +50,8 @@ struct gw_link {
 	bool spread;                       /* protected queues' bursts validated on every worker */
 	bool preserve_order;               /* ... and delivered in arrival order (secy.preserve_order) */
 	struct gw_mka_link *mka;           /* key_agreement: mka, else NULL */
+	uint8_t mka_ckn[32];               /* MKA: our CKN (not secret), for the workers' filter */
+	uint8_t mka_ckn_len;
 	struct gw_link_wstats ws[MACSEC_MAX_WORKERS];
 };
 

@@ -13,6 +13,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "gw.h"
+#include "mkpdu.h"
 #include "macsec_dp.h"
 #include "sectag.h"
 #include "spread.h"
@@ -177,6 +178,21 @@ static uint16_t do_plain(struct gw_worker *w, const struct gw_rxq *q, struct rte
 	return n;
 }
 
+/*
+ * An MKPDU whose CKN is not this link's CA (an unauthenticated read: it only saves the
+ * control lcore work; malformed frames still go to MKA, which counts why).
+ */
+static bool eapol_foreign(const struct gw_link *l, const struct rte_mbuf *m)
+{
+	uint8_t ckn[MKA_CKN_MAX], len = 0;
+
+	if (l->mka_ckn_len == 0 || m->nb_segs != 1 ||
+	    mka_mkpdu_peek_ckn(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+			       l->eapol_ethertype, ckn, &len) != 0)
+		return false;
+	return len != l->mka_ckn_len || memcmp(ckn, l->mka_ckn, len) != 0;
+}
+
 static uint16_t do_protected(struct gw_worker *w, const struct gw_rxq *q, struct rte_mbuf **pkts,
 			     uint16_t n)
 {
@@ -189,6 +205,12 @@ static uint16_t do_protected(struct gw_worker *w, const struct gw_rxq *q, struct
 	for (uint16_t i = 0; i < n; i++) {
 		if (unlikely(frame_ethertype(pkts[i]) == l->eapol_ethertype)) {
 			ws->eapol_rx++;
+			if (eapol_foreign(l, pkts[i])) {
+				/* Another CA's: no need to cost the control lcore anything. */
+				ws->eapol_foreign_ckn++;
+				rte_pktmbuf_free(pkts[i]);
+				continue;
+			}
 			if (rte_ring_enqueue(l->eapol_ring, pkts[i]) != 0) {
 				ws->eapol_ring_full++;
 				rte_pktmbuf_free(pkts[i]);

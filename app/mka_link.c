@@ -310,6 +310,8 @@ int gw_mka_link_init(struct gw *gw, struct gw_link *l, char *err, size_t err_len
 		return rc;
 	}
 	l->mka = m;
+	memcpy(l->mka_ckn, k->ckn, k->ckn_len);
+	l->mka_ckn_len = k->ckn_len;
 	RTE_LOG(INFO, USER1, "link %s: MKA on EtherType 0x%04x to %02x:%02x:%02x:%02x:%02x:%02x, "
 		"priority %u, %s\n", l->conf->name, k->eapol_ethertype, k->eapol_dest[0],
 		k->eapol_dest[1], k->eapol_dest[2], k->eapol_dest[3], k->eapol_dest[4],

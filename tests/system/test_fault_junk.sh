@@ -23,28 +23,14 @@ P="mgw-fj${SUITE//[^0-9x]/}-"
 . "$(dirname "$0")/lib.sh"
 FAULT="$ROOT/tests/system/mgw_fault.py"
 WORK=$(mktemp -d /tmp/mgw-fault-junk.XXXXXX)
-cleanup_fault() { cleanup; ip netns del "${P}in" 2>/dev/null || true; }
+cleanup_fault() { cleanup; inject_ns_down; }
 trap cleanup_fault EXIT
 [ -x "$GW_BIN" ] || fail "no $GW_BIN (build first)"
 umask 077
 XPN=""; BMIX=prot; [[ $SUITE == *xpn* ]] && { XPN=--xpn; BMIX=prot-xpn; }
 
-# inject_port NS DEV NAME: veth NAME in ${P}in whose frames arrive on DEV in NS as received.
-# (u32 reads "at -4", inside the Ethernet header: a match at 0 would need 4 octets after it
-# and let frames under 18 octets pass unredirected.)
-inject_port() {
-	local ns=$1 dev=$2 name=$3
-	ip link add "$name" netns "${P}in" mtu 9000 type veth peer name "m$name" netns "$ns" mtu 9000
-	ip -n "$ns" link set "m$name" up
-	ip -n "${P}in" link set "$name" up
-	ip netns exec "$ns" tc qdisc add dev "m$name" ingress
-	ip netns exec "$ns" tc filter add dev "m$name" ingress protocol all u32 match u32 0 0 at -4 \
-		action mirred ingress redirect dev "$dev" || fail "tc mirred (act_mirred, cls_u32) unavailable"
-}
-
 topo_up
-ip netns add "${P}in"
-ip netns exec "${P}in" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+inject_ns_up
 inject_port "${P}gA" gA-plain iAp
 inject_port "${P}gA" gA-prot iAx
 inject_port "${P}gB" gB-prot iBx

@@ -45,18 +45,6 @@ START_MS=${START_MS:-4000}       # allowance for the restarted gateway's own sta
 RESECURE_MAX_MS=$((LIFE_MS + HELLO_MS + START_MS))
 GC_SCI=0200000c01000001
 
-# inject_port NS DEV NAME: veth NAME in ${P}in whose frames arrive on DEV in NS as received
-# (u32 reads inside the Ethernet header so that every frame matches).
-inject_port() {
-	local ns=$1 dev=$2 name=$3
-	ip link add "$name" netns "${P}in" mtu 9000 type veth peer name "m$name" netns "$ns" mtu 9000
-	ip -n "$ns" link set "m$name" up
-	ip -n "${P}in" link set "$name" up
-	ip netns exec "$ns" tc qdisc add dev "m$name" ingress
-	ip netns exec "$ns" tc filter add dev "m$name" ingress protocol all u32 match u32 0 0 at -4 \
-		action mirred ingress redirect dev "$dev" || fail "tc mirred (act_mirred, cls_u32) unavailable"
-}
-
 topo_up
 if [ "$MEMBERS" = 3 ]; then
 	for ns in gC hC; do
@@ -74,8 +62,7 @@ if [ "$MEMBERS" = 3 ]; then
 	# 802.1X's group address is bit 3 of group_fwd_mask (bits 0-2 may not be forwarded)
 	ip -n "${P}cr" link set br0 type bridge group_fwd_mask 8
 fi
-ip netns add "${P}in"
-ip netns exec "${P}in" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+inject_ns_up
 inject_port "${P}gA" gA-prot iAx
 write_gw_conf_mka "$WORK/a.yaml" ra "$WORK/a.sock" gA-plain gA-prot "$SUITE" "$WORK/cak" $CKN "$GA_SCI" 16
 write_gw_conf_mka "$WORK/b.yaml" rb "$WORK/b.sock" gB-plain gB-prot "$SUITE" "$WORK/cak" $CKN "$GB_SCI" 32

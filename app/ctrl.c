@@ -352,6 +352,25 @@ static unsigned int eapol_drain(struct gw *gw)
 	for (unsigned int i = 0; i < gw->n_links; i++) {
 		struct gw_link *l = &gw->links[i];
 
+		/* The known peers' MKPDUs first, all of them (their ring is small): a flood of
+		 * MKPDUs from unknown senders then delays and drops only its own kind. */
+		for (;;) {
+			unsigned int n = rte_ring_dequeue_burst(l->eapol_peer_ring, (void **)objs,
+								 GW_BURST, NULL);
+
+			if (n == 0)
+				break;
+			total += n;
+			l->eapol_seen += n;
+			if (l->mka != NULL) {
+				pthread_mutex_lock(&gw->ctl_lock);
+				gw_mka_link_poll(l, objs, n);
+				pthread_mutex_unlock(&gw->ctl_lock);
+			} else {
+				rte_pktmbuf_free_bulk(objs, n);
+			}
+		}
+
 		/* Up to EAPOL_DRAIN_MAX a pass: a flood must not leave the ring full for the
 		 * real peers' MKPDUs, nor starve the control socket. */
 		for (unsigned int got = 0; got < EAPOL_DRAIN_MAX;) {

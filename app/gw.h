@@ -21,6 +21,9 @@ struct gw_pn_store;
 #define GW_MAX_RXQ_PER_WORKER (GW_MAX_LINKS * 2 * 8)
 #define GW_RECLAIM_MAX 1024
 #define GW_INBOX_SIZE 1024         /* bursts other workers hand to one worker (docs/threading.md) */
+#define GW_EAPOL_RING 1024         /* MKPDUs of unknown senders waiting for the control lcore */
+#define GW_EAPOL_PEER_RING 128     /* ... of the CA's known peers (a queue a flood cannot fill) */
+#define GW_KNOWN_PEERS 32          /* SCIs the control lcore publishes (MKA_MAX_PEERS) */
 
 /* Counters of the gateway itself (not 802.1AE), per worker. */
 struct gw_link_wstats {
@@ -32,6 +35,8 @@ struct gw_link_wstats {
 	uint64_t mkpdu_tx;          /* MKPDUs sent for the control lcore */
 	uint64_t mkpdu_tx_drop;     /* ... the protected port did not take */
 	uint64_t eapol_foreign_ckn; /* MKPDUs of another CA (CKN), dropped by the worker */
+	uint64_t eapol_known_peer;  /* MKPDUs queued on the known peers' ring (SCI a peer's) */
+	uint64_t eapol_peer_ring_full; /* ... dropped because that ring was full */
 } __attribute__((aligned(64)));
 
 struct gw_link {
@@ -41,6 +46,8 @@ struct gw_link {
 	struct rte_ether_addr prot_mac;
 	struct macsec_secy *secy;
 	struct rte_ring *eapol_ring;       /* workers -> control lcore */
+	struct rte_ring *eapol_peer_ring;  /* ... MKPDUs whose SCI is a known peer's, drained first */
+	uint64_t known_peer_sci[GW_KNOWN_PEERS]; /* control lcore publishes (atomic stores), 0 = free */
 	uint16_t eapol_ethertype;
 	uint16_t plain_nrxq, prot_nrxq;    /* RX queues configured on each port */
 	uint64_t eapol_seen;               /* control lcore: frames taken off the ring */

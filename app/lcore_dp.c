@@ -178,19 +178,34 @@ static uint16_t do_plain(struct gw_worker *w, const struct gw_rxq *q, struct rte
 	return n;
 }
 
+enum eapol_class { EAPOL_OTHER, EAPOL_FOREIGN_CKN, EAPOL_KNOWN_PEER };
+
 /*
- * An MKPDU whose CKN is not this link's CA (an unauthenticated read: it only saves the
- * control lcore work; malformed frames still go to MKA, which counts why).
+ * Where an EAPOL frame goes, by an unauthenticated read of its Basic Parameter Set (it
+ * only decides which queue, or saves the control lcore work; malformed frames still go
+ * to MKA, which counts why): another CA's CKN is dropped here; our CA's with the SCI of a
+ * peer MKA knows goes to the known peers' ring, which unknown senders cannot fill.
  */
-static bool eapol_foreign(const struct gw_link *l, const struct rte_mbuf *m)
+static enum eapol_class eapol_classify(const struct gw_link *l, const struct rte_mbuf *m)
 {
 	uint8_t ckn[MKA_CKN_MAX], len = 0;
+	uint64_t sci = 0;
 
 	if (l->mka_ckn_len == 0 || m->nb_segs != 1 ||
 	    mka_mkpdu_peek_ckn(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
-			       l->eapol_ethertype, ckn, &len) != 0)
-		return false;
-	return len != l->mka_ckn_len || memcmp(ckn, l->mka_ckn, len) != 0;
+			       l->eapol_ethertype, ckn, &len, &sci) != 0)
+		return EAPOL_OTHER;
+	if (len != l->mka_ckn_len || memcmp(ckn, l->mka_ckn, len) != 0)
+		return EAPOL_FOREIGN_CKN;
+	for (unsigned int i = 0; i < GW_KNOWN_PEERS && sci != 0; i++) {
+		uint64_t k = __atomic_load_n(&l->known_peer_sci[i], __ATOMIC_RELAXED);
+
+		if (k == sci)
+			return EAPOL_KNOWN_PEER;
+		if (k == 0)
+			break;       /* the list is packed: live peers, then potential ones */
+	}
+	return EAPOL_OTHER;
 }
 
 static uint16_t do_protected(struct gw_worker *w, const struct gw_rxq *q, struct rte_mbuf **pkts,
@@ -204,14 +219,20 @@ static uint16_t do_protected(struct gw_worker *w, const struct gw_rxq *q, struct
 	/* EAPOL (MKA) frames go to the control lcore; the rest through the SecY. */
 	for (uint16_t i = 0; i < n; i++) {
 		if (unlikely(frame_ethertype(pkts[i]) == l->eapol_ethertype)) {
+			enum eapol_class c = eapol_classify(l, pkts[i]);
+
 			ws->eapol_rx++;
-			if (eapol_foreign(l, pkts[i])) {
+			if (c == EAPOL_FOREIGN_CKN) {
 				/* Another CA's: no need to cost the control lcore anything. */
 				ws->eapol_foreign_ckn++;
 				rte_pktmbuf_free(pkts[i]);
-				continue;
-			}
-			if (rte_ring_enqueue(l->eapol_ring, pkts[i]) != 0) {
+			} else if (c == EAPOL_KNOWN_PEER) {
+				ws->eapol_known_peer++;
+				if (rte_ring_enqueue(l->eapol_peer_ring, pkts[i]) != 0) {
+					ws->eapol_peer_ring_full++;
+					rte_pktmbuf_free(pkts[i]);
+				}
+			} else if (rte_ring_enqueue(l->eapol_ring, pkts[i]) != 0) {
 				ws->eapol_ring_full++;
 				rte_pktmbuf_free(pkts[i]);
 			}

@@ -224,8 +224,11 @@ static int cmd_show(const char *sock, bool with_stats)
 			const char *pn[] = {"plain", "protected"};
 
 			printf("    gateway: eapol_rx %lld eapol_handled %lld eapol_ring_full %lld "
+			       "eapol_known_peer %lld eapol_peer_ring_full %lld eapol_foreign_ckn %lld "
 			       "plain_tx_drop %lld protected_tx_drop %lld\n", ji(g, "eapol_rx"),
-			       ji(g, "eapol_handled"), ji(g, "eapol_ring_full"), ji(g, "plain_tx_drop"),
+			       ji(g, "eapol_handled"), ji(g, "eapol_ring_full"),
+			       ji(g, "eapol_known_peer"), ji(g, "eapol_peer_ring_full"),
+			       ji(g, "eapol_foreign_ckn"), ji(g, "plain_tx_drop"),
 			       ji(g, "protected_tx_drop"));
 			for (int p = 0; p < 2; p++) {
 				json_t *ps = json_object_get(ports, pn[p]);

@@ -195,8 +195,13 @@ static int links_init(struct gw *gw, char *err, size_t err_len)
 		}
 		l->eapol_ethertype = l->conf->eapol_ethertype ? l->conf->eapol_ethertype : 0x888E;
 		snprintf(name, sizeof(name), "eapol%u", i);
-		l->eapol_ring = rte_ring_create(name, 1024, (int)rte_socket_id(), RING_F_SC_DEQ);
-		if (l->eapol_ring == NULL) {
+		l->eapol_ring = rte_ring_create(name, GW_EAPOL_RING, (int)rte_socket_id(),
+						RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "eapolpeer%u", i);
+		if (l->eapol_ring != NULL)
+			l->eapol_peer_ring = rte_ring_create(name, GW_EAPOL_PEER_RING,
+							     (int)rte_socket_id(), RING_F_SC_DEQ);
+		if (l->eapol_ring == NULL || l->eapol_peer_ring == NULL) {
 			snprintf(err, err_len, "link %s: EAPOL ring: %s", l->conf->name,
 				 rte_strerror(rte_errno));
 			return -ENOMEM;
@@ -290,6 +295,7 @@ static void shutdown_all(struct gw *gw)
 		macsec_secy_destroy(gw->links[i].secy);   /* wipes every key */
 		gw->links[i].secy = NULL;
 		rte_ring_free(gw->links[i].eapol_ring);
+		rte_ring_free(gw->links[i].eapol_peer_ring);
 		if (gw->links[i].ctrl_tx_ring != NULL) {
 			void *obj = NULL;
 

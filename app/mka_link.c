@@ -335,6 +335,15 @@ static void mka_log_changes(struct gw_mka_link *m, uint64_t now)
 	struct mka_status st;
 
 	mka_participant_status(m->p, now, &st);
+	/* The workers' known-peer filter: live and potential peers' SCIs (a slot at a time;
+	 * a worker reading mid-update only sends a frame to the other ring). */
+	_Static_assert(GW_KNOWN_PEERS >= MKA_MAX_PEERS, "every peer MKA tracks fits");
+	for (unsigned int i = 0; i < GW_KNOWN_PEERS; i++) {
+		uint64_t sci = i < st.n_live + st.n_potential && i < MKA_MAX_PEERS ? st.peer[i].sci : 0;
+
+		if (__atomic_load_n(&m->l->known_peer_sci[i], __ATOMIC_RELAXED) != sci)
+			__atomic_store_n(&m->l->known_peer_sci[i], sci, __ATOMIC_RELAXED);
+	}
 	if (st.secured != m->was_secured)
 		RTE_LOG(INFO, USER1, "link %s: MKA %s (key server %016llx%s, %u live peer(s))\n",
 			m->l->conf->name, st.secured ? "secured" : "not secured",

@@ -189,6 +189,7 @@ static json_t *link_stats(struct gw_link *l)
 	const struct macsec_rx_sc_table *t = macsec_secy_rx_scs(s);
 	json_t *tx_sas = json_array(), *rx_scs = json_array();
 	uint64_t eapol = 0, ring_full = 0, ptx = 0, xtx = 0, closed = 0, mk = 0, mkd = 0, fckn = 0;
+	uint64_t kp = 0, kpf = 0;
 	json_t *doc;
 	struct macsec_secy_stats ssum;
 	struct macsec_tx_sa_stats tsum;
@@ -231,6 +232,8 @@ static json_t *link_stats(struct gw_link *l)
 		mk += l->ws[w].mkpdu_tx;
 		mkd += l->ws[w].mkpdu_tx_drop;
 		fckn += l->ws[w].eapol_foreign_ckn;
+		kp += l->ws[w].eapol_known_peer;
+		kpf += l->ws[w].eapol_peer_ring_full;
 	}
 	doc = json_pack("{s:s,s:o,s:{s:o,s:i,s:o,s:o,s:o},s:o,s:{s:o,s:o,s:o,s:o,s:o},"
 			 "s:{s:o,s:o}}",
@@ -250,6 +253,8 @@ static json_t *link_stats(struct gw_link *l)
 		json_object_set_new(g, "mkpdu_tx", u64(mk));
 		json_object_set_new(g, "mkpdu_tx_drop", u64(mkd));
 		json_object_set_new(g, "eapol_foreign_ckn", u64(fckn));
+		json_object_set_new(g, "eapol_known_peer", u64(kp));
+		json_object_set_new(g, "eapol_peer_ring_full", u64(kpf));
 		json_object_set_new(doc, "mka", gw_mka_link_json(l));
 	}
 	return doc;

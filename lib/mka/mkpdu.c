@@ -651,7 +651,7 @@ int mka_mkpdu_decode(const uint8_t *frame, size_t len, uint16_t ethertype, struc
 }
 
 int mka_mkpdu_peek_ckn(const uint8_t *frame, size_t len, uint16_t ethertype,
-		       uint8_t ckn[MKA_CKN_MAX], uint8_t *ckn_len)
+		       uint8_t ckn[MKA_CKN_MAX], uint8_t *ckn_len, uint64_t *sci)
 {
 	size_t off = 12, blen, set_len;
 
@@ -674,5 +674,7 @@ int mka_mkpdu_peek_ckn(const uint8_t *frame, size_t len, uint16_t ethertype,
 		return -EBADMSG;
 	*ckn_len = (uint8_t)(set_len - BASIC_FIXED_LEN);
 	memcpy(ckn, frame + off + SET_HDR_LEN + BASIC_FIXED_LEN, *ckn_len);
+	if (sci != NULL)
+		*sci = mka_be64_load(frame + off + SET_HDR_LEN);   /* the set's first field */
 	return 0;
 }

@@ -202,11 +202,12 @@ int mka_mkpdu_decode(const uint8_t *frame, size_t len, uint16_t ethertype, struc
 		     enum mka_decode_err *why);
 
 /**
- * The CKN of a frame's Basic Parameter Set, to route it to the participant of its CA.
- * Checks only the framing it reads; nothing is authenticated.
+ * The CKN and SCI of a frame's Basic Parameter Set, to route it to the participant of its
+ * CA (and, in the gateway, to the queue of known peers). Checks only the framing it reads;
+ * nothing is authenticated. @p sci may be NULL.
  * @return 0, -EBADMSG.
  */
 int mka_mkpdu_peek_ckn(const uint8_t *frame, size_t len, uint16_t ethertype,
-		       uint8_t ckn[MKA_CKN_MAX], uint8_t *ckn_len);
+		       uint8_t ckn[MKA_CKN_MAX], uint8_t *ckn_len, uint64_t *sci);
 
 #endif

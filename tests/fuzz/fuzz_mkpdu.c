@@ -19,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t ckn_len = 0;
 	size_t l1 = 0, l2 = 0;
 	uint16_t et;
+	uint64_t sci = 0;
 	int rc, prc;
 
 	if (size < 1)
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	memset(&m, 0xA5, sizeof(m));
 	rc = mka_mkpdu_decode(data, size, et, &m, &why);
-	prc = mka_mkpdu_peek_ckn(data, size, et, ckn, &ckn_len);
+	prc = mka_mkpdu_peek_ckn(data, size, et, ckn, &ckn_len, &sci);
 	FZ_CHECK(rc == 0 || rc == -EBADMSG, "decode returned %d", rc);
 	FZ_CHECK(prc == 0 || prc == -EBADMSG, "peek_ckn returned %d", prc);
 	FZ_CHECK((rc == 0) == (why == MKA_DEC_OK), "returned %d with reason %d", rc, (int)why);
@@ -51,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(prc == 0, "decoded, but peek_ckn refused");
 	FZ_CHECK(ckn_len == m.basic.ckn_len && memcmp(ckn, m.basic.ckn, ckn_len) == 0,
 		 "peek_ckn and decode disagree on the CKN");
+	FZ_CHECK(sci == m.basic.sci, "peek_ckn and decode disagree on the SCI");
 
 	/* Encode what was decoded: if the encoder takes it, its output decodes and re-encodes
 	 * to the same octets (the codec is a bijection on what it produces). */

@@ -542,25 +542,28 @@ static void test_decode_robust(void **state)
 	}
 }
 
-/* The routing helper reads the CKN of every sample, tagged or not, and refuses junk. */
+/* The routing helper reads the CKN and SCI of every sample, tagged or not, and refuses junk. */
 static void test_peek_ckn(void **state)
 {
 	(void)state;
 	for (unsigned int i = 0; i < MKA_N_SAMPLES; i++) {
 		uint8_t buf[MKA_MKPDU_MAX_FRAME], ckn[MKA_CKN_MAX];
 		uint8_t ckn_len = 0;
+		uint64_t sci = 0;
 		size_t len;
 
 		mkpdu_sample(i, &m1);
 		assert_int_equal(mka_mkpdu_encode(&m1, buf, sizeof(buf), &len), 0);
-		assert_int_equal(mka_mkpdu_peek_ckn(buf, len, m1.ethertype, ckn, &ckn_len), 0);
+		assert_int_equal(mka_mkpdu_peek_ckn(buf, len, m1.ethertype, ckn, &ckn_len, &sci), 0);
 		assert_int_equal(ckn_len, m1.basic.ckn_len);
+		assert_true(sci == m1.basic.sci);
+		assert_int_equal(mka_mkpdu_peek_ckn(buf, len, m1.ethertype, ckn, &ckn_len, NULL), 0);
 		assert_memory_equal(ckn, m1.basic.ckn, ckn_len);
-		assert_int_equal(mka_mkpdu_peek_ckn(buf, len, 0x876f, ckn, &ckn_len), -EBADMSG);
-		assert_int_equal(mka_mkpdu_peek_ckn(buf, 20, m1.ethertype, ckn, &ckn_len), -EBADMSG);
+		assert_int_equal(mka_mkpdu_peek_ckn(buf, len, 0x876f, ckn, &ckn_len, NULL), -EBADMSG);
+		assert_int_equal(mka_mkpdu_peek_ckn(buf, 20, m1.ethertype, ckn, &ckn_len, NULL), -EBADMSG);
 		buf[m1.vlan ? 24 : 20] &= 0xf0;   /* a Basic set body too short for a CKN */
 		buf[m1.vlan ? 25 : 21] = 20;
-		assert_int_equal(mka_mkpdu_peek_ckn(buf, len, m1.ethertype, ckn, &ckn_len), -EBADMSG);
+		assert_int_equal(mka_mkpdu_peek_ckn(buf, len, m1.ethertype, ckn, &ckn_len, NULL), -EBADMSG);
 	}
 }
 

@@ -53,8 +53,9 @@ if miss:
 if s["tx_sc"]["OutPktsEncrypted"] < 1:
     print("nothing protected"); sys.exit(1)
 PY
-"$CTL_BIN" -s "$WORK/gw.sock" show | grep -q "cipher suite: $SUITE" || fail "show"
-"$CTL_BIN" -s "$WORK/gw.sock" stats | grep -q "InPktsNotValid" || fail "stats"
+# (Captured first: `cmd | grep -q` under pipefail fails when grep quits before cmd's last write.)
+out=$("$CTL_BIN" -s "$WORK/gw.sock" show); grep -q "cipher suite: $SUITE" <<<"$out" || fail "show"
+out=$("$CTL_BIN" -s "$WORK/gw.sock" stats); grep -q "InPktsNotValid" <<<"$out" || fail "stats"
 
 # Bad requests get an error line and the gateway keeps serving.
 $PY - "$WORK/gw.sock" <<'PY' || fail "bad requests"
@@ -80,7 +81,7 @@ PY
 
 # Telemetry: the same counters under /macsec/.
 tel() { echo "$1" | timeout 10 $PY /usr/bin/dpdk-telemetry.py -f "$PREFIX" 2>/dev/null; }
-tel "/" | grep -q '"/macsec/stats"' || fail "telemetry: /macsec/stats not registered"
+out=$(tel "/"); grep -q '"/macsec/stats"' <<<"$out" || fail "telemetry: /macsec/stats not registered"
 tel "/macsec/stats,ctl" >"$WORK/tel.txt"
 grep -q "InPktsNotValid" "$WORK/tel.txt" || { cat "$WORK/tel.txt"; fail "telemetry stats"; }
 

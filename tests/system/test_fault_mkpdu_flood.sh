@@ -30,7 +30,7 @@ cak_len=32; [[ $SUITE == *256 ]] && cak_len=64
 head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' | cut -c1-$cak_len >"$WORK/cak"
 CKN=666c6f6f642d746573742d636b6e     # "flood-test-ckn"
 RSS_MAX_KIB=${RSS_MAX_KIB:-16384}    # resident growth allowed under the flood
-if ldd "$GW_BIN" | grep -q libasan; then
+if is_asan_build; then
 	# ASan keeps freed blocks in a quarantine (256 MiB by default) instead of reusing them, so
 	# a flood that allocates and frees per MKPDU (OpenSSL's CMAC context) grows the ASan
 	# build by the quarantine, not by a leak. A small quarantine bounds that; the allowance

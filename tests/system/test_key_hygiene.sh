@@ -172,7 +172,7 @@ tel_all() { # PREFIX LINK OUT
 	list=$(echo / | timeout 20 $PY /usr/bin/dpdk-telemetry.py -f "$1" 2>/dev/null |
 		$PY -c "import json,sys; print('\n'.join(json.load(sys.stdin)['/']))")
 	[ -n "$list" ] || fail "telemetry: no endpoint listed"
-	echo "$list" | grep -q '^/macsec/stats$' || fail "telemetry: /macsec/stats not listed"
+	grep -q '^/macsec/stats$' <<<"$list" || fail "telemetry: /macsec/stats not listed"
 	{ echo /; for e in $list; do echo "$e"; echo "$e,$2"; echo "$e,0"; done; } |
 		timeout 60 $PY /usr/bin/dpdk-telemetry.py -f "$1" >"$3" 2>&1 || true
 	echo "telemetry: $(echo "$list" | wc -l) endpoints, $(wc -c <"$3") octets of replies"
@@ -181,7 +181,7 @@ tel_all() { # PREFIX LINK OUT
 # gcore, then the checks on the core: it is a real dump (a non-secret marker is in it) and no
 # secret is.
 dump_check() { # PID NAME MARKER
-	if ldd "$GW_BIN" | grep -q libasan; then
+	if is_asan_build; then
 		# An ASan build reserves terabytes of shadow and a heap of its own: a core of it is
 		# neither small enough to take here nor the layout production runs; the release run
 		# of this test does the core checks.
@@ -268,7 +268,7 @@ GA=$(mka_start a "${P}gA" "$WORK/a.yaml" "$WORK/a.log"); PIDS+=("$GA")
 GB=$(mka_start b "${P}gB" "$WORK/b.yaml" "$WORK/b.log"); PIDS+=("$GB")
 gw_wait_socket "$WORK/a.sock" "$GA" 20 || { cat "$WORK/a.log"; fail "gateway A did not start"; }
 gw_wait_socket "$WORK/b.sock" "$GB" 20 || { cat "$WORK/b.log"; fail "gateway B did not start"; }
-secured() { "$CTL_BIN" -s "$1" mka 2>/dev/null | grep -q "status: Secured"; }
+secured() { local o; o=$("$CTL_BIN" -s "$1" mka 2>/dev/null) || true; grep -q "status: Secured" <<<"$o"; }
 # Generous: MKA secures in about 1 s, but sanitizer builds on a loaded 2-core box are slow.
 for _ in $(seq 1 300); do secured "$WORK/a.sock" && secured "$WORK/b.sock" && break; sleep 0.1; done
 secured "$WORK/a.sock" && secured "$WORK/b.sock" || fail "MKA: not secured"

@@ -12,6 +12,8 @@
 #        HUGEPAGES  2 MiB pages to reserve for macsec-bench (default 256; 0 runs without hugepages)
 #        PLOT       0 skips the gnuplot PNGs
 #        NICE       nice level of macsec-bench (default -20; bench.sh uses the same variable)
+#        MC_WORKERS workers of the multi-core rows (macsec-bench --workers, GCM-AES-128; default 2,
+#                   0 skips them); MC_SIZES their sizes (default 64,1514,imix)
 #        E2E_JSONL  end-to-end results already measured by scripts/bench.sh (else measured here;
 #                   bench.sh's own variables, e.g. SUITES, SECONDS_PER_ROW, apply)
 # Needs root for hugepages and for apt; without either it still runs, and says what it skipped.
@@ -76,6 +78,24 @@ for line in sys.stdin:
     print("  %-16s %-8s %5s  %8s Mpps  bare %8s  ratio %s" % (d["suite"], d["dir"], d["size"],
           n(d["mpps"]), n(d["bare_mpps"]), n(d["ratio"])), flush=True)
 ' || { cat "$WORK/bench.err" >&2; echo "perf-report: macsec-bench failed, $OUT left as it was" >&2; exit 1; }
+# Multi-core: N workers sharing one TX SA and one RX SA against one worker, same run.
+MC_WORKERS=${MC_WORKERS:-2}
+MC_CMD=()
+: >"$WORK/mc.jsonl"
+if [ "$MC_WORKERS" -gt 1 ]; then
+  MC_CMD=(nice -n "${NICE:--20}" "$BUILD/app/macsec-bench" --json "${HP[@]}" --workers "$MC_WORKERS"
+          --suite gcm-aes-128 --size "${MC_SIZES:-64,1514,imix}")
+  echo "== ${MC_CMD[*]}"
+  "${MC_CMD[@]}" >"$WORK/mc.jsonl" 2>"$WORK/mc.err" ||
+    { cat "$WORK/mc.err" >&2; echo "perf-report: macsec-bench --workers failed, $OUT left as it was" >&2; exit 1; }
+  /usr/bin/python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    print("  %-16s %-8s %5s  %u workers %8.3f Mpps, 1 worker %8.3f: x%.3f, replay drops %d, reorderings %s"
+          % (d["suite"], d["dir"], d["size"], d["workers"], d["mpps"], d["mpps_1"], d["scaling"],
+             d["replay_drops"], d["reorderings"]))' "$WORK/mc.jsonl"
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 hugepages_restore
 
@@ -109,6 +129,8 @@ ENVS=""
 [ "$HUGEPAGES" = 256 ] || ENVS+="HUGEPAGES=$HUGEPAGES "
 export REPORT_SCRIPT="${ENVS}scripts/perf-report.sh${ARGS[*]:+ ${ARGS[*]}}" REPORT_CMD="${CMD[*]}"
 export REPORT_HEADER="$(grep '^#' "$WORK/bench.err" | sed 's/^# \{0,1\}//')"
+export MC_JSONL="$WORK/mc.jsonl" REPORT_MC_CMD="${MC_CMD[*]:-}"
+export REPORT_MC_HEADER="$(grep -s '^#' "$WORK/mc.err" | sed 's/^# \{0,1\}//' || true)"
 export REPORT_PNG="" REPORT_PNG_E2E="" WORK
 
 if [ "$PLOT" = 1 ] && apt_install gnuplot-nox && command -v gnuplot >/dev/null; then

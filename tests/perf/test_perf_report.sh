@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# scripts/lib/perf_report.py (the writer of docs/performance.md) on recorded results
+# (tests/perf/fixtures: rows of a real run, GCM-AES-128 at 64 and 1514 octets, and a
+# macsec-bench --workers 2 run): it writes the report, every target row reads the figure in
+# the input, and the multi-core verdict follows the rule (>= 1.7x, no replay drops, no
+# reordering): one replay drop or a 1.6x scaling turns it to FAIL.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+FX="$ROOT/tests/perf/fixtures"
+PY=/usr/bin/python3
+WORK=$(mktemp -d /tmp/mgw-perf-report.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+export REPORT_SCRIPT=test REPORT_DATE=test REPORT_GIT=test REPORT_CPU=test REPORT_VIRT=test
+export REPORT_FLAGS=test REPORT_KERNEL=test REPORT_DPDK=test REPORT_IMB=test REPORT_CC=test
+export REPORT_LOAD=test REPORT_CMD=test REPORT_HEADER=test REPORT_PNG="" REPORT_PNG_E2E=""
+export E2E_CMD=test REPORT_MC_CMD=test REPORT_MC_HEADER=test WORK
+
+report() { # MC_JSONL OUT
+	MC_JSONL=$1 $PY "$ROOT/scripts/lib/perf_report.py" "$FX/mem.jsonl" "$FX/e2e.jsonl" "$2" ||
+		fail "perf_report.py failed on $1"
+}
+
+report "$FX/mc.jsonl" "$WORK/ok.md"
+$PY - "$FX" "$WORK/ok.md" <<'PY' || fail "report on the recorded results"
+import json, re, sys
+fx, md = sys.argv[1], open(sys.argv[2]).read()
+bad = []
+targets = md.split("## Targets", 1)[1].lstrip("\n").split("\n\n", 1)[0]
+rows = [l for l in targets.splitlines() if l.startswith("| ") and not l.startswith("| Target")]
+if len(rows) != 8:
+    bad.append(f"{len(rows)} target rows, expected 2 end to end + 4 in memory + 2 multi-core")
+for l in open(f"{fx}/mem.jsonl"):
+    r = json.loads(l)
+    want = f"In memory (macsec-bench), GCM-AES-128 {r['dir']}, {r['size']} octets"
+    row = next((x for x in rows if want in x), None)
+    verdict = "**PASS**" if r["ratio"] >= (0.9 if r["size"] == 1514 else 0.7) else "**FAIL**"
+    if row is None or f"| {r['ratio']:.3f} (" not in row or not row.endswith(f"| {verdict} |"):
+        bad.append(f"in-memory row for {r['dir']} {r['size']}: {row}")
+for l in open(f"{fx}/mc.jsonl"):
+    r = json.loads(l)
+    row = next((x for x in rows if f"--workers 2, GCM-AES-128 {r['dir']}" in x), "")
+    if f"{r['scaling']:.3f} ({r['mpps']:.2f} / {r['mpps_1']:.2f} Mpps)" not in row or \
+       not row.endswith("| **PASS** |"):
+        bad.append(f"multi-core row for {r['dir']}: {row}")
+if "## Multi-core (macsec-bench --workers)" not in md:
+    bad.append("no multi-core section")
+for b in bad:
+    print("WRONG:", b)
+sys.exit(1 if bad else 0)
+PY
+
+# The same rows, one replay drop (validate) or a 1.6x scaling (protect): FAIL.
+$PY - "$FX/mc.jsonl" "$WORK/drop.jsonl" "$WORK/slow.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+with open(sys.argv[2], "w") as f:
+    for r in rows:
+        f.write(json.dumps(dict(r, replay_drops=1) if r["dir"] == "validate" else r) + "\n")
+with open(sys.argv[3], "w") as f:
+    for r in rows:
+        f.write(json.dumps(dict(r, scaling=1.6) if r["dir"] == "protect" else r) + "\n")
+PY
+report "$WORK/drop.jsonl" "$WORK/drop.md"
+grep -q "GCM-AES-128 validate, one shared SA.*replay drops 1, .*| \*\*FAIL\*\* |" "$WORK/drop.md" ||
+	fail "a replay drop did not fail the validate multi-core row"
+grep -q "GCM-AES-128 protect, one shared SA.*| \*\*PASS\*\* |" "$WORK/drop.md" ||
+	fail "the protect row changed with validate's drop"
+report "$WORK/slow.jsonl" "$WORK/slow.md"
+grep -q "GCM-AES-128 protect, one shared SA.*1.600 .*| \*\*FAIL\*\* |" "$WORK/slow.md" ||
+	fail "a 1.6x scaling did not fail the protect multi-core row"
+echo "PASS perf-report"

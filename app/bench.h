@@ -115,6 +115,7 @@ int bench_row_setup(struct bench_row *r, const struct bench_opts *o, enum macsec
 		    enum bench_dir dir, unsigned int size, const struct macsec_aead_engine *aead,
 		    IMB_MGR *mgr);
 void bench_row_teardown(struct bench_row *r);
+void bench_row_sa_params(const struct bench_row *r, struct macsec_sa_params *p);
 int bench_row_sa_install(struct bench_row *r);
 int bench_row_pn_renew(struct bench_row *r, uint32_t frames_next);
 void bench_frames_restore(struct bench_row *r, const struct bench_worker *w);

@@ -278,13 +278,7 @@ static int mc_own_make(struct bench_mc *mc, struct bench_row *r)
 	struct macsec_sa_params p;
 	int rc = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.key_len = (uint8_t)r->key_len;
-	memcpy(p.key, r->key, r->key_len);
-	p.pn = 1;
-	p.ssci = r->ssci;
-	memcpy(p.salt, r->salt, sizeof(p.salt));
-	p.active = true;
+	bench_row_sa_params(r, &p);
 	for (unsigned int i = 0; i < mc->n && rc == 0; i++) {
 		rc = macsec_secy_create(&mc->own_tx[i], &r->tx->conf, aead, NULL);
 		if (rc == 0)
@@ -317,13 +311,7 @@ static int mc_own_renew(struct bench_mc *mc, struct bench_row *r)
 	struct macsec_sa_params p;
 	int rc = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.key_len = (uint8_t)r->key_len;
-	memcpy(p.key, r->key, r->key_len);
-	p.pn = 1;
-	p.ssci = r->ssci;
-	memcpy(p.salt, r->salt, sizeof(p.salt));
-	p.active = true;
+	bench_row_sa_params(r, &p);
 	for (unsigned int i = 0; i < mc->n && rc == 0; i++) {
 		if (r->dir == DIR_VALIDATE)
 			rc = macsec_secy_rx_sa_install(mc->own_rx[i], r->tx_sci, &p);

@@ -91,20 +91,25 @@ static uint32_t pool_frames(const struct bench_opts *o, unsigned int size)
 	return n;
 }
 
+/* The row's SA on AN 0 from PN 1: its key, SSCI and salt (wipe @p p after use). */
+void bench_row_sa_params(const struct bench_row *r, struct macsec_sa_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->key_len = (uint8_t)r->key_len;
+	memcpy(p->key, r->key, r->key_len);
+	p->pn = 1;
+	p->ssci = r->ssci;
+	memcpy(p->salt, r->salt, sizeof(p->salt));
+	p->active = true;
+}
+
 /* Install (or renew, PN back to 1) the transmit SA and the matching receive SA. */
 int bench_row_sa_install(struct bench_row *r)
 {
 	struct macsec_sa_params p;
 	int rc;
 
-	memset(&p, 0, sizeof(p));
-	p.an = 0;
-	p.key_len = (uint8_t)r->key_len;
-	memcpy(p.key, r->key, r->key_len);
-	p.pn = 1;
-	p.ssci = r->ssci;
-	memcpy(p.salt, r->salt, sizeof(p.salt));
-	p.active = true;
+	bench_row_sa_params(r, &p);
 	rc = macsec_secy_tx_sa_install(r->tx, &p);
 	if (rc == 0)
 		rc = macsec_secy_rx_sa_install(r->rx, r->tx_sci, &p);

@@ -917,16 +917,22 @@ static void store_free(struct gw_pn_store *s)
 	free(s);
 }
 
-void gw_pn_store_close(struct gw_pn_store *s, bool workers_stopped)
+/* Stop the writer thread and wait for it (the reservations it made stay on disk). */
+static void writer_stop(struct gw_pn_store *s)
 {
-	if (s == NULL)
-		return;
 	pthread_mutex_lock(&s->mu);
 	s->stop = true;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	if (s->thr_on)
 		pthread_join(s->thr, NULL);
+}
+
+void gw_pn_store_close(struct gw_pn_store *s, bool workers_stopped)
+{
+	if (s == NULL)
+		return;
+	writer_stop(s);
 	/*
 	 * Nothing sends any more: every PN used is below nextPN, so nextPN is an exact limit
 	 * and a clean restart loses nothing. (Never above what is durable: an overshooting
@@ -969,11 +975,6 @@ void gw_pn_store_test_abandon(struct gw_pn_store *s)
 {
 	if (s == NULL)
 		return;
-	pthread_mutex_lock(&s->mu);
-	s->stop = true;
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-	if (s->thr_on)
-		pthread_join(s->thr, NULL);
+	writer_stop(s);
 	store_free(s);
 }

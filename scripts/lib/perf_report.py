@@ -529,30 +529,23 @@ if mc:
 # ---------------------------------------------------------------- raw
 w("## Raw results")
 w("")
-w("<details><summary>end to end: scripts/bench.sh (mgw-traffic rows, one object per row)</summary>")
-w("")
-w("```json")
-for r in e2e_all:
-    w(json.dumps(r, separators=(",", ":")))
-w("```")
-w("</details>")
-w("")
-if mc:
-    w("<details><summary>multi-core: macsec-bench --workers --json, one object per row</summary>")
+def raw_block(summary, rows):
+    """One folded block of JSON rows, one object per line."""
+    w(f"<details><summary>{summary}</summary>")
     w("")
     w("```json")
-    for r in mc:
+    for r in rows:
         w(json.dumps(r, separators=(",", ":")))
     w("```")
     w("</details>")
-    w("")
-w("<details><summary>in memory: macsec-bench --json, one object per row</summary>")
+
+
+raw_block("end to end: scripts/bench.sh (mgw-traffic rows, one object per row)", e2e_all)
 w("")
-w("```json")
-for r in mem:
-    w(json.dumps(r, separators=(",", ":")))
-w("```")
-w("</details>")
+if mc:
+    raw_block("multi-core: macsec-bench --workers --json, one object per row", mc)
+    w("")
+raw_block("in memory: macsec-bench --json, one object per row", mem)
 open(OUT, "w").write("\n".join(o) + "\n")
 
 # ---------------------------------------------------------------- plots

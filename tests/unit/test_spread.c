@@ -693,8 +693,18 @@ static void test_spread_rcu_rekey(void **state)
 		nanosleep(&ts, NULL);
 		over = rcu_poll(&rc);
 	}
-	for (int i = 0; i < 100000 && over < rc.n; i++)
-		over = rcu_poll(&rc);            /* the dispatcher is idle now: all end */
+	/*
+	 * The dispatcher is idle now: every grace period ends once the member thread has run
+	 * again. Wait for that by time (up to 5 s), not by a count of polls: on a loaded
+	 * machine 100000 polls once passed before the member was scheduled (108 of 109 over).
+	 */
+	for (int i = 0; i < 100000 && over < rc.n; i++) {
+		struct timespec ts = {0, 50 * 1000};
+
+		over = rcu_poll(&rc);
+		if (over < rc.n)
+			nanosleep(&ts, NULL);
+	}
 	/* No replaced SA moved after its grace period ended. */
 	for (unsigned int i = 0; i < rc.n; i++) {
 		struct rcu_retired *r = &rc.r[i];

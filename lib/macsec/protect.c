@@ -47,7 +47,7 @@ struct tx_frame {
  * out as [ctb spare][DA SA][SecTAG][data][ICV] so that the AAD is contiguous; the
  * clear tags are put back in front of the SecTAG after crypto (tx_finish).
  */
-static void tx_build(const struct macsec_secy *secy, const struct macsec_sa *sa, uint64_t pn,
+static __rte_always_inline void tx_build(const struct macsec_secy *secy, const struct macsec_sa *sa, uint64_t pn,
 		     uint8_t *f, uint32_t len, uint32_t ctb, struct tx_frame *fr,
 		     struct macsec_aead_op *op)
 {
@@ -61,10 +61,8 @@ static void tx_build(const struct macsec_secy *secy, const struct macsec_sa *sa,
 
 	if (unlikely(ctb != 0))
 		memcpy(fr->tags, f + MACSEC_ETH_ADDRS_LEN, ctb);
-	memmove(start, f, MACSEC_ETH_ADDRS_LEN);
-	tag.tci = (uint8_t)((c->include_sci ? MACSEC_TCI_SC : 0) | (c->use_es ? MACSEC_TCI_ES : 0) |
-			    (c->use_scb ? MACSEC_TCI_SCB : 0) |
-			    (c->encrypt ? MACSEC_TCI_E | MACSEC_TCI_C : 0));
+	mb_move_addrs(start, f);
+	tag.tci = secy->tx_tci;
 	tag.an = sa->an;
 	tag.pn = (uint32_t)pn;
 	tag.sci = c->sci;
@@ -100,22 +98,23 @@ static inline void tx_finish(struct tx_frame *fr)
 	if (fr->ctb != 0) {
 		uint8_t *f = fr->start - fr->ctb;
 
-		memmove(f, fr->start, MACSEC_ETH_ADDRS_LEN);
+		mb_move_addrs(f, fr->start);
 		memcpy(f + MACSEC_ETH_ADDRS_LEN, fr->tags, fr->ctb);
 	}
 }
 
+/* Count @p pkts frames of @p octets user data sent on one SA (once per chunk, not per frame). */
 static inline void tx_count(const struct macsec_secy *secy, struct macsec_secy_stats *st,
-			    struct macsec_tx_sa_stats *sst, uint32_t user_len)
+			    struct macsec_tx_sa_stats *sst, uint64_t pkts, uint64_t octets)
 {
 	if (secy->conf.encrypt) {
-		sst->out_pkts_encrypted++;
-		st->out_pkts_encrypted++;
-		st->out_octets_encrypted += user_len;
+		sst->out_pkts_encrypted += pkts;
+		st->out_pkts_encrypted += pkts;
+		st->out_octets_encrypted += octets;
 	} else {
-		sst->out_pkts_protected++;
-		st->out_pkts_protected++;
-		st->out_octets_protected += user_len;
+		sst->out_pkts_protected += pkts;
+		st->out_pkts_protected += pkts;
+		st->out_octets_protected += octets;
 	}
 }
 
@@ -145,7 +144,7 @@ static int tx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc, stru
 		st->out_pkts_no_room++;
 		return -1;
 	}
-	tx_count(secy, st, &sa->stats.tx[lc->worker], fr.user_len);
+	tx_count(secy, st, &sa->stats.tx[lc->worker], 1, fr.user_len);
 	return 0;
 }
 
@@ -161,13 +160,15 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 	struct tx_frame fr[CHUNK];
 	struct macsec_aead_op ops[CHUNK];
 	uint16_t ngood = 0, nbad = 0, nwork = 0, nops = 0, i;
-	uint64_t pn, avail;
+	uint64_t pn, avail, sent = 0, octets = 0;
 
 	/* Pass 1: what can be sent at all (length, MTU), so PNs are reserved once. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[first + i];
 		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 
+		/* The SecTAG goes in front of DA: usually the line before the frame's first. */
+		__builtin_prefetch(f - tl, 1, 3);
 		if (unlikely(m->pkt_len < ETH_HDR)) {
 			st->out_pkts_runt++;
 			bad[nbad++] = m;
@@ -243,9 +244,12 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 		m->data_off = (uint16_t)(m->data_off - tl);
 		m->data_len = (uint16_t)(m->data_len + grow);
 		m->pkt_len += grow;
-		tx_count(secy, st, sst, fr[k].user_len);
+		sent++;
+		octets += fr[k].user_len;
 		good[ngood++] = m;
 	}
+	if (sent != 0)
+		tx_count(secy, st, sst, sent, octets);
 out:
 	mb_partition(pkts, ng, nb, good, ngood, bad, nbad);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define MACSEC_ETHERTYPE 0x88E5u
 
@@ -55,39 +56,60 @@ enum macsec_sectag_err {
 /** Name of a decode error, for logs and tests. */
 const char *macsec_sectag_strerror(enum macsec_sectag_err err);
 
+/*
+ * Big-endian loads and stores as one unaligned access and a byte swap: gcc did not fuse
+ * the byte-by-byte forms on every path (12 instructions for one 32-bit store in tx_build).
+ */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MACSEC_BE16(v) __builtin_bswap16(v)
+#define MACSEC_BE32(v) __builtin_bswap32(v)
+#define MACSEC_BE64(v) __builtin_bswap64(v)
+#else
+#define MACSEC_BE16(v) (v)
+#define MACSEC_BE32(v) (v)
+#define MACSEC_BE64(v) (v)
+#endif
+
 static inline uint16_t macsec_get_be16(const uint8_t *p)
 {
-	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return (uint16_t)MACSEC_BE16(v);
 }
 
 static inline uint32_t macsec_get_be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return MACSEC_BE32(v);
 }
 
 static inline uint64_t macsec_get_be64(const uint8_t *p)
 {
-	return (uint64_t)macsec_get_be32(p) << 32 | macsec_get_be32(p + 4);
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return MACSEC_BE64(v);
 }
 
 static inline void macsec_put_be16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+	v = (uint16_t)MACSEC_BE16(v);
+	memcpy(p, &v, sizeof(v));
 }
 
 static inline void macsec_put_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	v = MACSEC_BE32(v);
+	memcpy(p, &v, sizeof(v));
 }
 
 static inline void macsec_put_be64(uint8_t *p, uint64_t v)
 {
-	macsec_put_be32(p, (uint32_t)(v >> 32));
-	macsec_put_be32(p + 4, (uint32_t)v);
+	v = MACSEC_BE64(v);
+	memcpy(p, &v, sizeof(v));
 }
 
 /**

@@ -160,6 +160,10 @@ int macsec_secy_create(struct macsec_secy **out, const struct macsec_secy_conf *
 	secy->sectag_len = conf->include_sci ? MACSEC_SECTAG_LEN_SCI : MACSEC_SECTAG_LEN_NOSCI;
 	secy->key_len = (uint8_t)macsec_cs_key_len(conf->cipher_suite);
 	secy->xpn = macsec_cs_is_xpn(conf->cipher_suite);
+	secy->tx_tci = (uint8_t)((conf->include_sci ? MACSEC_TCI_SC : 0) |
+				 (conf->use_es ? MACSEC_TCI_ES : 0) |
+				 (conf->use_scb ? MACSEC_TCI_SCB : 0) |
+				 (conf->encrypt ? MACSEC_TCI_E | MACSEC_TCI_C : 0));
 	secy->rx_scs = t;
 	*out = secy;
 	return 0;

@@ -14,7 +14,7 @@
 #include "sectag.h"
 
 #define CHUNK MACSEC_AEAD_MAX_BURST
-#define RX_PREFETCH 4u     /* frames ahead whose headers are loaded while one is parsed */
+#define RX_PREFETCH 2u    /* frames ahead whose headers are loaded while one is parsed */
 
 enum rx_verdict {
 	RX_DROP,       /* counted, discard */
@@ -62,13 +62,44 @@ static inline uint64_t rx_implicit_sci(const struct macsec_rx_sc_table *t, const
 }
 
 /*
+ * The usual frame, decoded in one look: SecTAG right after DA/SA (no clear tag: 0x88E5 is
+ * no VLAN TPID, so the general path would skip none either) with SCI, E and C, no ES/SCB,
+ * V 0, SL 0 and at least 48 octets of secure data, PN not 0 (or XPN). Gives exactly what
+ * macsec_sectag_decode gives for such a frame; false: anything else, decode it in full.
+ */
+static __rte_always_inline bool rx_tag_fast(const uint8_t *f, uint32_t len, bool xpn,
+					    struct macsec_sectag *tag)
+{
+	const uint32_t want = MACSEC_ETHERTYPE << 16 |
+			      (uint32_t)(MACSEC_TCI_SC | MACSEC_TCI_E | MACSEC_TCI_C) << 8;
+	uint32_t head;
+
+	if (len < MACSEC_ETH_ADDRS_LEN + MACSEC_SECTAG_LEN_SCI + MACSEC_SL_MAX + MACSEC_ICV_LEN)
+		return false;
+	/* EtherType, TCI/AN, SL: everything but the AN must be as above. */
+	head = macsec_get_be32(f + MACSEC_ETH_ADDRS_LEN);
+	if ((head & ~((uint32_t)MACSEC_AN_MASK << 8)) != want)
+		return false;
+	tag->pn = macsec_get_be32(f + MACSEC_ETH_ADDRS_LEN + 4);
+	if (tag->pn == 0 && !xpn)
+		return false;
+	tag->tci = MACSEC_TCI_SC | MACSEC_TCI_E | MACSEC_TCI_C;
+	tag->an = (uint8_t)(head >> 8) & MACSEC_AN_MASK;
+	tag->sl = 0;
+	tag->len = MACSEC_SECTAG_LEN_SCI;
+	tag->secure_len = len - MACSEC_ETH_ADDRS_LEN - MACSEC_SECTAG_LEN_SCI - MACSEC_ICV_LEN;
+	tag->sci = macsec_get_be64(f + MACSEC_ETH_ADDRS_LEN + 8);
+	return true;
+}
+
+/*
  * Parse and classify one frame at @p f of @p len octets (clause 10.6.1 to the
  * replay pre-check of 10.6.2). Counts every verdict that needs neither crypto nor
  * the commit (RX_DROP, RX_DELIVER, RX_STRIP); for RX_CRYPTO it fills @p op.
  * The pre-check reads nextPN without changing it: nextPN only grows, so a frame
  * late here is late at its commit too.
  */
-static enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx_sc_table *t,
+static __rte_always_inline enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx_sc_table *t,
 				unsigned int w, uint8_t *f, uint32_t len, struct rx_frame *fr,
 				struct macsec_aead_op *op)
 {
@@ -80,6 +111,8 @@ static enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx
 	uint64_t sci, next, lowest;
 	uint8_t *sectag, *data;
 
+	if (likely(rx_tag_fast(f, len, secy->xpn, &tag)))
+		goto tagged;
 	for (i = 0; i < c->vlan_tags_in_clear && off + 6 <= len &&
 		    is_vlan_tpid(macsec_get_be16(f + off)); i++)
 		off += 4;
@@ -92,12 +125,13 @@ static enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx
 		st->in_pkts_untagged++;
 		return RX_DELIVER;
 	}
-	sectag = f + off;
-	err = macsec_sectag_decode(sectag, len - off, secy->xpn, &tag);
+	err = macsec_sectag_decode(f + off, len - off, secy->xpn, &tag);
 	if (unlikely(err != MACSEC_SECTAG_OK)) {
 		st->in_pkts_bad_tag++;
 		return RX_DROP;
 	}
+tagged:
+	sectag = f + off;
 	fr->f = f;
 	fr->ctb = off - MACSEC_ETH_ADDRS_LEN;
 	fr->tl = tag.len;
@@ -153,7 +187,7 @@ static enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx
 	if (fr->ctb != 0) {
 		/* Clear tags are outside the AAD (docs/conformance.md): slide DA/SA over them. */
 		memcpy(fr->tags, f + MACSEC_ETH_ADDRS_LEN, fr->ctb);
-		memmove(f + fr->ctb, f, MACSEC_ETH_ADDRS_LEN);
+		mb_move_addrs(f + fr->ctb, f);
 		fr->moved = 1;
 	}
 	data = sectag + tag.len;
@@ -223,8 +257,10 @@ static inline uint32_t rx_strip(struct rx_frame *fr)
 	uint8_t *f = fr->f;
 
 	if (fr->moved) {
-		memmove(f + fr->tl, f + fr->ctb, MACSEC_ETH_ADDRS_LEN);
+		mb_move_addrs(f + fr->tl, f + fr->ctb);
 		memcpy(f + fr->tl + MACSEC_ETH_ADDRS_LEN, fr->tags, fr->ctb);
+	} else if (likely(fr->ctb == 0)) {
+		mb_move_addrs(f + fr->tl, f);
 	} else {
 		memmove(f + fr->tl, f, MACSEC_ETH_ADDRS_LEN + fr->ctb);
 	}
@@ -273,26 +309,53 @@ static void rx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc,
 		rx_record(v, &fr, kind);
 }
 
+static inline void rx_prefetch_frame(const struct rte_mbuf *m)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	rte_prefetch0(f);
+	rte_prefetch0(f + RTE_CACHE_LINE_SIZE);
+}
+
+/* A common-case summary of the @p n >= 1 valid verdicts v[0, n), octets by E clear / set. */
+static inline void rx_summary_fill(struct macsec_rx_summary *s, const struct macsec_rx_verdict *v,
+				   uint16_t n, const uint64_t oct[2])
+{
+	s->sa = v[0].sa;
+	s->sc = v[0].sc;
+	s->first_pn = v[0].pn;
+	s->last_pn = v[n - 1].pn;
+	s->octets_validated = oct[0];
+	s->octets_decrypted = oct[1];
+}
+
 /* Verify up to CHUNK frames: parse, replay pre-check, one crypto burst, strip. No nextPN change. */
 static void verify_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 			 const struct macsec_rx_sc_table *t, struct rte_mbuf **pkts, uint16_t n,
-			 struct macsec_rx_verdict *v)
+			 struct macsec_rx_verdict *v, struct macsec_rx_summary *sum)
 {
 	struct rx_frame fr[CHUNK];
 	struct macsec_aead_op ops[CHUNK];
 	uint8_t verdict[CHUNK], opidx[CHUNK];
 	uint16_t nops = 0, i;
 	const unsigned int w = lc->worker;
+	bool common = n != 0;          /* rx_summarize's common case, decided as pass 3 goes */
+	uint64_t oct[2] = {0, 0};
 
-	/* Frames arrive cold (a NIC's DMA): start loading the first headers now. */
+	/*
+	 * Frames arrive cold (a NIC's DMA): load every mbuf header of the chunk now, and
+	 * each frame's first two lines (a short frame whole) a few frames ahead of its parse.
+	 */
+	for (i = 0; i < n; i++)
+		rte_prefetch0(pkts[i]);
 	for (i = 0; i < n && i < RX_PREFETCH; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		rx_prefetch_frame(pkts[i]);
 	/* Pass 1: parse, look up, pre-check replay; collect the frames needing crypto. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
 		if (i + RX_PREFETCH < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + RX_PREFETCH], void *));
+			rx_prefetch_frame(pkts[i + RX_PREFETCH]);
 		if (unlikely(m->nb_segs > 1)) {
 			/* Verification moves no replay state, so a chained frame is done here. */
 			rx_one_bounce(secy, lc, t, m, &v[i]);
@@ -314,13 +377,16 @@ static void verify_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 		uint32_t len;
 
 		switch (verdict[i]) {
-		case RX_DONE:
+		case RX_DONE:                   /* its verdict is in v[i] already */
+			common = false;
 			continue;
 		case RX_DROP:
 			rx_final(&v[i], MACSEC_RX_DROP);
+			common = false;
 			continue;
 		case RX_DELIVER:
 			rx_final(&v[i], MACSEC_RX_DELIVER);
+			common = false;
 			continue;
 		case RX_STRIP:
 			kind = MACSEC_RX_DELIVER;
@@ -334,15 +400,24 @@ static void verify_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 		}
 		if (kind == MACSEC_RX_DELIVER || rx_kind_delivers(kind)) {
 			len = rx_strip(&fr[i]);
-			rte_pktmbuf_adj(m, (uint16_t)fr[i].tl);
+			m->data_off = (uint16_t)(m->data_off + fr[i].tl);
 			m->data_len = (uint16_t)len;
 			m->pkt_len = len;
 		}
-		if (kind == MACSEC_RX_DELIVER || kind == MACSEC_RX_DROP)
+		if (kind == MACSEC_RX_DELIVER || kind == MACSEC_RX_DROP) {
 			rx_final(&v[i], kind);
-		else
-			rx_record(&v[i], &fr[i], kind);
+			common = false;
+			continue;
+		}
+		rx_record(&v[i], &fr[i], kind);
+		common = common && kind == MACSEC_RX_VALID && fr[i].sa == fr[0].sa &&
+			 (i == 0 || fr[i].pn > fr[i - 1].pn);
+		oct[(fr[i].tci & MACSEC_TCI_E) != 0] += fr[i].secure_len;
 	}
+	sum->n = n;
+	sum->sa = NULL;
+	if (common)
+		rx_summary_fill(sum, v, n, oct);
 }
 
 static inline bool rx_kind_replay(uint8_t k)
@@ -476,12 +551,7 @@ static void rx_summarize(const struct macsec_rx_verdict *v, uint16_t n, struct m
 			return;
 		oct[(v[i].tci & MACSEC_TCI_E) != 0] += v[i].secure_len;
 	}
-	s->sa = v[0].sa;
-	s->sc = v[0].sc;
-	s->first_pn = v[0].pn;
-	s->last_pn = v[n - 1].pn;
-	s->octets_validated = oct[0];
-	s->octets_decrypted = oct[1];
+	rx_summary_fill(s, v, n, oct);
 }
 
 /*
@@ -518,13 +588,19 @@ void macsec_validate_burst_verify(struct macsec_secy *secy, struct macsec_lcore 
 {
 	const struct macsec_rx_sc_table *t = __atomic_load_n(&secy->rx_scs, __ATOMIC_ACQUIRE);
 
+	struct macsec_rx_summary chunk;
+
 	for (uint16_t done = 0; done < n;) {
 		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - done), CHUNK);
 
-		verify_chunk(secy, lc, t, pkts + done, c, v + done);
+		verify_chunk(secy, lc, t, pkts + done, c, v + done, &chunk);
 		done = (uint16_t)(done + c);
 	}
-	if (sum != NULL)
+	if (sum == NULL)
+		return;
+	if (n <= CHUNK)
+		*sum = chunk;            /* one chunk: its summary is the burst's */
+	else
 		rx_summarize(v, n, sum);
 }
 
@@ -557,8 +633,7 @@ uint16_t macsec_validate_burst(struct macsec_secy *secy, struct macsec_lcore *lc
 		uint16_t first = (uint16_t)(ng + nb);
 		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - first), CHUNK);
 
-		verify_chunk(secy, lc, t, pkts + first, c, v);
-		rx_summarize(v, c, &sum);
+		verify_chunk(secy, lc, t, pkts + first, c, v, &sum);
 		if (sum.sa != NULL && nb == 0 && rx_commit_whole(secy, lc->worker, &sum)) {
 			ng = (uint16_t)(ng + c);    /* all good, already in place */
 			continue;

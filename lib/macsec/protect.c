@@ -148,6 +148,118 @@ static int tx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc, stru
 	return 0;
 }
 
+/*
+ * One atomic add reserves PNs for @p want frames at *@p pn; lcores sharing the SA never
+ * collide. Returns how many of them may be sent: past pn_max the SA stops (802.1AE 10.5.2,
+ * never wrap) and the rest are counted as PN exhausted.
+ */
+static inline uint16_t tx_pn_reserve(struct macsec_sa *sa, struct macsec_secy_stats *st,
+				     uint16_t want, uint64_t *pn)
+{
+	uint64_t p = __atomic_fetch_add(&sa->next_pn, want, __ATOMIC_RELAXED);
+	uint64_t avail = p > sa->pn_max ? 0 : sa->pn_max - p + 1;
+
+	if (unlikely(avail < want)) {
+		__atomic_store_n(&sa->exhausted, 1, __ATOMIC_RELEASE);
+		st->out_pkts_pn_exhausted += want - avail;
+		want = (uint16_t)avail;
+	}
+	if (unlikely(p + want > sa->pn_threshold))
+		__atomic_store_n(&sa->threshold_hit, 1, __ATOMIC_RELAXED);
+	*pn = p;
+	return want;
+}
+
+/*
+ * The usual chunk takes a shorter path: a SecY that encrypts from the first octet and keeps
+ * no tag in clear, and frames that are all single-segment, at least a header long, within
+ * the MTU once protected, with room for SecTAG and ICV. Checked before anything changes, so
+ * a chunk that is not takes protect_chunk whole.
+ */
+static inline bool tx_chunk_plain(const struct macsec_secy *secy, struct rte_mbuf *const *pkts,
+				  uint16_t n)
+{
+	const uint32_t tl = secy->sectag_len, grow = tl + MACSEC_ICV_LEN;
+
+	if (!secy->tx_plain)
+		return false;
+	for (uint16_t i = 0; i < n; i++) {
+		const struct rte_mbuf *m = pkts[i];
+
+		if (m->nb_segs != 1 || m->pkt_len < ETH_HDR ||
+		    m->pkt_len + grow - ETH_HDR > secy->conf.mtu || rte_pktmbuf_headroom(m) < tl ||
+		    rte_pktmbuf_tailroom(m) < MACSEC_ICV_LEN)
+			return false;
+	}
+	return true;
+}
+
+/* protect_chunk for a chunk tx_chunk_plain() accepted: the same frames on the wire. */
+static void protect_chunk_plain(struct macsec_secy *secy, struct macsec_lcore *lc,
+				struct macsec_sa *sa, struct rte_mbuf **pkts, uint16_t first,
+				uint16_t n, uint16_t *ng, uint16_t *nb)
+{
+	struct macsec_secy_stats *st = &secy->stats[lc->worker];
+	const uint32_t tl = secy->sectag_len, grow = tl + MACSEC_ICV_LEN;
+	const uint8_t tci_an = (uint8_t)(secy->tx_tci | sa->an);
+	const uint64_t sci = secy->conf.sci;
+	struct rte_mbuf **chunk = pkts + first, *good[CHUNK], *bad[CHUNK];
+	struct macsec_aead_op ops[CHUNK];
+	uint8_t iv[CHUNK][MACSEC_IV_LEN];
+	uint16_t ngood = 0, nbad = 0, ok, i;
+	uint64_t pn, octets = 0;
+
+	for (i = 0; i < n; i++)
+		__builtin_prefetch(rte_pktmbuf_mtod(chunk[i], uint8_t *) - tl, 1, 3);
+	ok = tx_pn_reserve(sa, st, n, &pn);
+	for (i = 0; i < ok; i++) {
+		struct rte_mbuf *m = chunk[i];
+		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+		uint8_t *start = f - tl, *tag = start + MACSEC_ETH_ADDRS_LEN;
+		uint32_t user_len = m->data_len - MACSEC_ETH_ADDRS_LEN;
+
+		mb_move_addrs(start, f);
+		macsec_put_be16(tag, MACSEC_ETHERTYPE);
+		tag[2] = tci_an;
+		tag[3] = user_len < MACSEC_SL_MAX ? (uint8_t)user_len : 0;
+		macsec_put_be32(tag + 4, (uint32_t)(pn + i));
+		if (tl == MACSEC_SECTAG_LEN_SCI)
+			macsec_put_be64(tag + 8, sci);
+		if (secy->xpn)
+			macsec_iv_make_xpn(iv[i], sa->ssci, pn + i, sa->salt);
+		else
+			macsec_iv_make(iv[i], sci, (uint32_t)(pn + i));
+		ops[i].key = sa->key;
+		ops[i].iv = iv[i];
+		ops[i].aad = start;
+		ops[i].aad_len = MACSEC_ETH_ADDRS_LEN + tl;
+		ops[i].data = tag + tl;
+		ops[i].data_len = user_len;
+		ops[i].tag = tag + tl + user_len;
+	}
+	if (ok != 0)
+		lc->aead->seal_burst(lc->aead_lctx, ops, ok);
+	for (i = 0; i < ok; i++) {
+		struct rte_mbuf *m = chunk[i];
+
+		if (unlikely(ops[i].status != 0)) {
+			st->out_pkts_crypto_error++;
+			bad[nbad++] = m;
+			continue;
+		}
+		m->data_off = (uint16_t)(m->data_off - tl);
+		m->data_len = (uint16_t)(m->data_len + grow);
+		m->pkt_len += grow;
+		octets += ops[i].data_len;
+		good[ngood++] = m;
+	}
+	for (i = ok; i < n; i++)
+		bad[nbad++] = chunk[i];                 /* PN exhausted, counted */
+	if (ngood != 0)
+		tx_count(secy, st, &sa->stats.tx[lc->worker], ngood, octets);
+	mb_partition(pkts, ng, nb, good, ngood, bad, nbad);
+}
+
 static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, struct macsec_sa *sa,
 			  struct rte_mbuf **pkts, uint16_t first, uint16_t n, uint16_t *ng, uint16_t *nb)
 {
@@ -159,8 +271,8 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 	int16_t opidx[CHUNK];           /* op index, or OP_BOUNCED / OP_FAILED */
 	struct tx_frame fr[CHUNK];
 	struct macsec_aead_op ops[CHUNK];
-	uint16_t ngood = 0, nbad = 0, nwork = 0, nops = 0, i;
-	uint64_t pn, avail, sent = 0, octets = 0;
+	uint16_t ngood = 0, nbad = 0, nwork = 0, nops = 0, avail, i;
+	uint64_t pn, sent = 0, octets = 0;
 
 	/* Pass 1: what can be sent at all (length, MTU), so PNs are reserved once. */
 	for (i = 0; i < n; i++) {
@@ -188,20 +300,10 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 	if (nwork == 0)
 		goto out;
 
-	/* One atomic add reserves this chunk's PNs; lcores sharing the SA never collide. */
-	pn = __atomic_fetch_add(&sa->next_pn, nwork, __ATOMIC_RELAXED);
-	avail = pn > sa->pn_max ? 0 : sa->pn_max - pn + 1;
-	if (unlikely(avail < nwork)) {
-		/* 802.1AE 10.5.2 / invariant 1: never wrap; the SA stops. */
-		__atomic_store_n(&sa->exhausted, 1, __ATOMIC_RELEASE);
-		for (i = (uint16_t)avail; i < nwork; i++) {
-			st->out_pkts_pn_exhausted++;
-			bad[nbad++] = work[i];
-		}
-		nwork = (uint16_t)avail;
-	}
-	if (unlikely(pn + nwork > sa->pn_threshold))
-		__atomic_store_n(&sa->threshold_hit, 1, __ATOMIC_RELAXED);
+	avail = tx_pn_reserve(sa, st, nwork, &pn);
+	for (i = avail; i < nwork; i++)
+		bad[nbad++] = work[i];
+	nwork = avail;
 
 	/* Pass 2: headers and ops; frames that need a linear copy are protected there. */
 	for (i = 0; i < nwork; i++, pn++) {
@@ -281,7 +383,10 @@ uint16_t macsec_protect_burst(struct macsec_secy *secy, struct macsec_lcore *lc,
 	while (ng + nb < n) {
 		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - ng - nb), CHUNK);
 
-		protect_chunk(secy, lc, sa, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
+		if (tx_chunk_plain(secy, pkts + ng + nb, c))
+			protect_chunk_plain(secy, lc, sa, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
+		else
+			protect_chunk(secy, lc, sa, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
 	}
 	return ng;
 }

@@ -164,6 +164,8 @@ int macsec_secy_create(struct macsec_secy **out, const struct macsec_secy_conf *
 				 (conf->use_es ? MACSEC_TCI_ES : 0) |
 				 (conf->use_scb ? MACSEC_TCI_SCB : 0) |
 				 (conf->encrypt ? MACSEC_TCI_E | MACSEC_TCI_C : 0));
+	secy->tx_plain = conf->encrypt && conf->confidentiality_offset == 0 &&
+			 conf->vlan_tags_in_clear == 0;
 	secy->rx_scs = t;
 	*out = secy;
 	return 0;

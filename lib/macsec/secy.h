@@ -129,6 +129,7 @@ struct macsec_secy {
 	uint8_t key_len;                 /**< 16 or 32 */
 	uint8_t xpn;
 	uint8_t tx_tci;                  /**< TCI bits of every transmitted SecTAG (conf is fixed) */
+	uint8_t tx_plain;                /**< encrypts from octet 0, no tag in clear: short TX path */
 	uint8_t encoding_an;             /**< atomic */
 	struct macsec_sa *tx_sa[MACSEC_NUM_AN];   /**< atomic pointers */
 	struct macsec_rx_sc_table *rx_scs;        /**< atomic pointer */

@@ -62,6 +62,18 @@ static inline uint64_t rx_implicit_sci(const struct macsec_rx_sc_table *t, const
 }
 
 /*
+ * The receive SC and SA (in use) that the last frame of a chunk found for its SCI and AN.
+ * Frames of one chunk usually share them; within a chunk, an SA the control lcore retires
+ * stays readable (RCU) and the chunk is treated as having arrived before it did.
+ */
+struct rx_sa_cache {
+	uint64_t sci;
+	uint8_t an;
+	struct macsec_rx_sc *sc;
+	struct macsec_sa *sa;          /* NULL: nothing cached */
+};
+
+/*
  * The usual frame, decoded in one look: SecTAG right after DA/SA (no clear tag: 0x88E5 is
  * no VLAN TPID, so the general path would skip none either) with SCI, E and C, no ES/SCB,
  * V 0, SL 0 and at least 48 octets of secure data, PN not 0 (or XPN). Gives exactly what
@@ -101,7 +113,7 @@ static __rte_always_inline bool rx_tag_fast(const uint8_t *f, uint32_t len, bool
  */
 static __rte_always_inline enum rx_verdict rx_parse(struct macsec_secy *secy, const struct macsec_rx_sc_table *t,
 				unsigned int w, uint8_t *f, uint32_t len, struct rx_frame *fr,
-				struct macsec_aead_op *op)
+				struct macsec_aead_op *op, struct rx_sa_cache *rc)
 {
 	const struct macsec_secy_conf *c = &secy->conf;
 	struct macsec_secy_stats *st = &secy->stats[w];
@@ -139,6 +151,12 @@ tagged:
 	fr->tci = tag.tci;
 	fr->moved = 0;
 	sci = (tag.tci & MACSEC_TCI_SC) ? tag.sci : rx_implicit_sci(t, f, tag.tci);
+	if (likely(rc->sa != NULL && rc->sci == sci && rc->an == tag.an)) {
+		/* The SC and SA in use of the frame before: already looked up and checked. */
+		fr->sc = rc->sc;
+		fr->sa = rc->sa;
+		goto sa_ok;
+	}
 	fr->sc = macsec_rx_sc_table_find(t, sci);
 	if (fr->sc == NULL || !fr->sc->active) {
 		/* 10.6.1: no receive SC for this SCI. */
@@ -163,6 +181,11 @@ tagged:
 			fr->sa->stats.rx[w].in_pkts_unused_sa++;
 		return RX_STRIP;
 	}
+	rc->sci = sci;
+	rc->an = tag.an;
+	rc->sc = fr->sc;
+	rc->sa = fr->sa;
+sa_ok:
 	next = __atomic_load_n(&fr->sa->next_pn, __ATOMIC_ACQUIRE);
 	lowest = macsec_lowest_pn(next, c->replay_window);
 	if (!secy->xpn)
@@ -274,6 +297,7 @@ static void rx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc,
 {
 	enum macsec_rx_kind kind = MACSEC_RX_DELIVER;
 	struct macsec_aead_op op;
+	struct rx_sa_cache rc = {.sa = NULL};
 	struct rx_frame fr;
 	enum rx_verdict rv;
 	int n = mb_linearize(m, lc->bounce, lc->bounce_len);
@@ -283,7 +307,7 @@ static void rx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc,
 		rx_final(v, MACSEC_RX_DROP);
 		return;
 	}
-	rv = rx_parse(secy, t, lc->worker, lc->bounce, (uint32_t)n, &fr, &op);
+	rv = rx_parse(secy, t, lc->worker, lc->bounce, (uint32_t)n, &fr, &op, &rc);
 	if (rv == RX_DROP || rv == RX_DELIVER) {
 		rx_final(v, rv == RX_DROP ? MACSEC_RX_DROP : MACSEC_RX_DELIVER);
 		return;
@@ -340,6 +364,7 @@ static void verify_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 	uint16_t nops = 0, i;
 	const unsigned int w = lc->worker;
 	bool common = n != 0;          /* rx_summarize's common case, decided as pass 3 goes */
+	struct rx_sa_cache rc = {.sa = NULL};
 	uint64_t oct[2] = {0, 0};
 
 	/*
@@ -363,7 +388,7 @@ static void verify_chunk(struct macsec_secy *secy, struct macsec_lcore *lc,
 			continue;
 		}
 		verdict[i] = (uint8_t)rx_parse(secy, t, w, rte_pktmbuf_mtod(m, uint8_t *), m->data_len,
-					       &fr[i], &ops[nops]);
+					       &fr[i], &ops[nops], &rc);
 		if (verdict[i] == RX_CRYPTO)
 			opidx[i] = (uint8_t)nops++;
 	}

@@ -3,8 +3,9 @@
 # scripts/lib/perf_report.py (the writer of docs/performance.md) on recorded results
 # (tests/perf/fixtures: rows of a real run, GCM-AES-128 at 64 and 1514 octets, and a
 # macsec-bench --workers 2 run): it writes the report, every target row reads the figure in
-# the input, and the multi-core verdict follows the rule (>= 1.7x, no replay drops, no
-# reordering): one replay drop or a 1.6x scaling turns it to FAIL.
+# the input, each end-to-end row gives the bound a SecY costing only bare AES-GCM would
+# reach on its ports, and the multi-core verdict follows the rule (>= 1.7x, no replay
+# drops, no reordering): one replay drop or a 1.6x scaling turns it to FAIL.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FX="$ROOT/tests/perf/fixtures"
@@ -18,8 +19,8 @@ export REPORT_FLAGS=test REPORT_KERNEL=test REPORT_DPDK=test REPORT_IMB=test REP
 export REPORT_LOAD=test REPORT_CMD=test REPORT_HEADER=test REPORT_PNG="" REPORT_PNG_E2E=""
 export E2E_CMD=test REPORT_MC_CMD=test REPORT_MC_HEADER=test WORK
 
-report() { # MC_JSONL OUT
-	MC_JSONL=$1 $PY "$ROOT/scripts/lib/perf_report.py" "$FX/mem.jsonl" "$FX/e2e.jsonl" "$2" ||
+report() { # MC_JSONL OUT [E2E_JSONL]
+	MC_JSONL=$1 $PY "$ROOT/scripts/lib/perf_report.py" "$FX/mem.jsonl" "${3:-$FX/e2e.jsonl}" "$2" ||
 		fail "perf_report.py failed on $1"
 }
 
@@ -45,6 +46,26 @@ for l in open(f"{fx}/mc.jsonl"):
     if f"{r['scaling']:.3f} ({r['mpps']:.2f} / {r['mpps_1']:.2f} Mpps)" not in row or \
        not row.endswith("| **PASS** |"):
         bad.append(f"multi-core row for {r['dir']}: {row}")
+# End to end: the bound of a SecY costing only bare AES-GCM on the ports of the clear row,
+# port cycles / (port + the faster bare call's cycles), computed here from the inputs.
+e2e = [json.loads(l) for l in open(f"{fx}/e2e.jsonl")]
+mem = [json.loads(l) for l in open(f"{fx}/mem.jsonl")]
+for d in ("protect", "validate"):
+    c = next((q for q in e2e if (q.get("mode"), q.get("dir"), q.get("size"), q.get("load")) ==
+              ("clear", d, 1514, "saturate")), None)
+    m = next((q for q in mem if (q["dir"], q["size"]) == (d, 1514)), None)
+    row = next((x for x in rows if f"End to end, one worker, GCM-AES-128 {d}, 1514" in x), "")
+    if c is None or m is None:
+        bad.append(f"fixture lacks the clear or in-memory {d} 1514 row")
+        continue
+    g = c.get("gw") or {}
+    port = c["gw_cpu_ns"] * c["tsc_mhz"] / 1000.0 / (g.get("plain_rx", 0) + g.get("protected_rx", 0))
+    gcm = min(m["bare_cycles_per_frame"], m["direct_cycles_per_frame"])
+    bound = port / (port + gcm)
+    if f"({gcm:.0f} cycles a frame) on these ports ({port:.0f} cycles) would give {bound:.3f}" not in row:
+        bad.append(f"end-to-end {d} row lacks the bound {bound:.3f}: {row}")
+    if bound < 0.8 and "out of reach of one worker" not in row:
+        bad.append(f"end-to-end {d} row with bound {bound:.3f} < 0.8 not called out of reach: {row}")
 if "## Multi-core (macsec-bench --workers)" not in md:
     bad.append("no multi-core section")
 for b in bad:
@@ -71,4 +92,18 @@ grep -q "GCM-AES-128 protect, one shared SA.*| \*\*PASS\*\* |" "$WORK/drop.md" |
 report "$WORK/slow.jsonl" "$WORK/slow.md"
 grep -q "GCM-AES-128 protect, one shared SA.*1.600 .*| \*\*FAIL\*\* |" "$WORK/slow.md" ||
 	fail "a 1.6x scaling did not fail the protect multi-core row"
+# Ports 4x cheaper (the clear rows' worker time / 4, as when memif runs fast): the bound of
+# a SecY costing only bare AES-GCM falls below 0.8 and the failing validate row says so.
+$PY - "$FX/e2e.jsonl" "$WORK/fast.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[2], "w") as f:
+    for l in open(sys.argv[1]):
+        r = json.loads(l)
+        if r.get("mode") == "clear" and r.get("gw_cpu_ns"):
+            r["gw_cpu_ns"] = r["gw_cpu_ns"] / 4
+        f.write(json.dumps(r) + "\n")
+PY
+report "$FX/mc.jsonl" "$WORK/fast.md" "$WORK/fast.jsonl"
+grep -q "GCM-AES-128 validate, 1514 octets.*would give 0\.[0-7][0-9]* | \*\*FAIL\*\*: out of reach of one worker on these ports (at most 0\.[0-7][0-9]) |" \
+	"$WORK/fast.md" || fail "cheap ports did not put the validate row out of reach"
 echo "PASS perf-report"

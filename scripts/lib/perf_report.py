@@ -156,6 +156,9 @@ def fast_port_estimate(d, size, r, c):
     return port / (port + max(cr - cc, 0.0)), best
 
 
+GEN_BUSY = 0.01   # gen idle below this: the generator lcore had no time to spare
+
+
 def gcm_bound(d, size, c):
     """About the best ratio a SecY could reach on this row's ports: one that added nothing but
     the fastest bare AES-GCM call (macsec-bench, in memory, frames not in cache) to the clear
@@ -188,6 +191,12 @@ for d, size, need in E2E_TARGETS:
     if v is not None and v >= need and est is not None and est < need:
         verdict = (f"**FAIL** with the port at its fastest ({est:.2f}); passes ({v:.2f}) only while "
                    "the port ran slow")
+    gi = None if r is None else r.get("gen_idle")
+    if v is not None and v < need and gi is not None and gi < GEN_BUSY:
+        # The generator never waited on the gateway: it may have set the rate, not the SecY
+        # (for validate it encrypts every frame it sends, on the same lcore as the sink).
+        verdict = (f"{verdict}; the generator was never idle (gen idle {gi:.3f}), so it may have "
+                   "set this rate" + (": it encrypts every frame it sends" if d == "validate" else ""))
     shares = [x.get("gw_cpu_share") for x in (r, c) if x is not None]
     if v is not None and (None in shares or min(shares) < 0.9):
         # Other processes took the worker's CPU: the port ceiling and the ratio both moved.

@@ -201,8 +201,8 @@ static void protect_chunk_plain(struct macsec_secy *secy, struct macsec_lcore *l
 {
 	struct macsec_secy_stats *st = &secy->stats[lc->worker];
 	const uint32_t tl = secy->sectag_len, grow = tl + MACSEC_ICV_LEN;
-	const uint8_t tci_an = (uint8_t)(secy->tx_tci | sa->an);
 	const uint64_t sci = secy->conf.sci;
+	struct macsec_sectag st_tag = {.tci = secy->tx_tci, .an = sa->an, .sci = sci};
 	struct rte_mbuf **chunk = pkts + first, *good[CHUNK], *bad[CHUNK];
 	struct macsec_aead_op ops[CHUNK];
 	uint8_t iv[CHUNK][MACSEC_IV_LEN];
@@ -219,12 +219,8 @@ static void protect_chunk_plain(struct macsec_secy *secy, struct macsec_lcore *l
 		uint32_t user_len = m->data_len - MACSEC_ETH_ADDRS_LEN;
 
 		mb_move_addrs(start, f);
-		macsec_put_be16(tag, MACSEC_ETHERTYPE);
-		tag[2] = tci_an;
-		tag[3] = user_len < MACSEC_SL_MAX ? (uint8_t)user_len : 0;
-		macsec_put_be32(tag + 4, (uint32_t)(pn + i));
-		if (tl == MACSEC_SECTAG_LEN_SCI)
-			macsec_put_be64(tag + 8, sci);
+		st_tag.pn = (uint32_t)(pn + i);
+		macsec_sectag_encode(tag, &st_tag, user_len);
 		if (secy->xpn)
 			macsec_iv_make_xpn(iv[i], sa->ssci, pn + i, sa->salt);
 		else

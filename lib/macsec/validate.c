@@ -14,7 +14,7 @@
 #include "sectag.h"
 
 #define CHUNK MACSEC_AEAD_MAX_BURST
-#define RX_PREFETCH 2u    /* frames ahead whose headers are loaded while one is parsed */
+#define RX_PREFETCH 2u     /* frames ahead whose first lines load while one is parsed */
 
 enum rx_verdict {
 	RX_DROP,       /* counted, discard */

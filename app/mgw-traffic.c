@@ -22,7 +22,7 @@
 #include "traffic.h"
 
 #define BURST 32u
-#define SET_FRAMES 4092u           /* frames a row cycles through: a multiple of the IMIX cycle */
+#define SET_FRAMES TRAFFIC_SET_FRAMES
 #define POOL_FRAMES 16383u
 #define POOL_CACHE 256u
 #define RING_DESC 1024u
@@ -63,6 +63,7 @@ struct row {
 	uint64_t bad_len, bad_hdr, bad_data, bad_tag, bad_icv, bad_map, bad_order;
 	uint64_t full_checked, decrypted;
 	uint32_t last_pn;
+	uint64_t last_seq;                 /* --resend-set validate: the last frame's sequence number */
 	uint64_t tx_calls, tx_partial, idle_cycles, idle_t1, idle_t2;
 	uint64_t hist[TRAFFIC_HIST_BUCKETS];
 	uint64_t lat_n, lat_min, lat_max;
@@ -81,6 +82,7 @@ struct gen {
 	uint16_t cport_plain, cport_prot;  /* paired: facing the link without MACsec */
 	struct rte_mempool *pool;
 	struct rte_mbuf *set[SET_FRAMES];
+	bool sealed[SET_FRAMES];           /* --resend-set: slot holds this row's protected frame */
 	uint8_t *tmpl[TRAFFIC_MAX_SIZE + 1];       /* clear frame per size, built on demand */
 	uint64_t *tx_tsc;
 	uint64_t next_seq;                 /* next sequence number to send (in order) */
@@ -347,6 +349,16 @@ static uint64_t macsec_check(struct gen *g, struct row *r, struct rte_mbuf *m)
 	return seq;
 }
 
+/*
+ * --resend-set: a frame carries the sequence number of its set slot's first cycle. It was
+ * sent as the latest one of that slot: fewer than SET_FRAMES frames are ever in flight
+ * (our port's ring, the gateway's burst and its port's ring: 2 x RING_DESC and change).
+ */
+static inline uint64_t resent_seq(const struct gen *g, uint64_t first)
+{
+	return g->next_seq - 1 - (g->next_seq - 1 - first) % SET_FRAMES;
+}
+
 /* One received frame: its sequence number if it is a good frame of this row, else UINT64_MAX. */
 static uint64_t sink_one(struct gen *g, struct row *r, struct rte_mbuf *m)
 {
@@ -365,9 +377,19 @@ static uint64_t sink_one(struct gen *g, struct row *r, struct rte_mbuf *m)
 		return UINT64_MAX;
 	}
 	seq = seq_read(f);
-	if (seq < r->seq0 || seq >= g->next_seq) {
+	if (seq < r->seq0 || seq >= g->next_seq || (r->macsec_in && g->o.resend &&
+						    seq - r->seq0 >= SET_FRAMES)) {
 		r->stray++;
 		return UINT64_MAX;
+	}
+	if (r->macsec_in && g->o.resend) {
+		/* One worker keeps order: a frame mapped to the wrong cycle breaks it (bad). */
+		seq = resent_seq(g, seq);
+		if (r->row_rx != 0 && seq <= r->last_seq) {
+			r->bad_map++;
+			return UINT64_MAX;
+		}
+		r->last_seq = seq;
 	}
 	return clear_check(g, r, f, m->data_len, seq) ? seq : UINT64_MAX;
 }
@@ -425,20 +447,30 @@ static uint16_t sink_poll(struct gen *g, struct row *r, bool timing)
 /*
  * Build frames seq .. seq + n - 1 into @p out. Clear frames are written once per set
  * slot and only get their sequence number; MACsec frames are restored and protected
- * anew (fresh PNs). A slot still in flight (zero-copy port) stops the burst.
+ * anew (fresh PNs), or with --resend-set protected once per slot and row and then sent
+ * as they are (their PNs repeat every SET_FRAMES frames). A slot still in flight
+ * (zero-copy port) stops the burst.
  */
 static unsigned int gen_build(struct gen *g, struct row *r, struct rte_mbuf **out, unsigned int n)
 {
-	unsigned int k = 0;
+	struct rte_mbuf *fresh[BURST];
+	unsigned int k = 0, nfresh = 0;
 
 	for (; k < n; k++) {
 		uint64_t seq = g->next_seq + k;
-		struct rte_mbuf *m = g->set[(seq - r->seq0) % SET_FRAMES];
+		unsigned int slot = (unsigned int)((seq - r->seq0) % SET_FRAMES);
+		struct rte_mbuf *m = g->set[slot];
 		unsigned int size = row_frame_size(r, seq);
 		uint8_t *f;
 
 		if (rte_mbuf_refcnt_read(m) != 1)
 			break;
+		if (r->macsec_in && g->sealed[slot]) {
+			/* Sent before in this row: its sequence number is the first cycle's. */
+			rte_mbuf_refcnt_update(m, 1);
+			out[k] = m;
+			continue;
+		}
 		if (r->macsec_in || m->data_len != size) {
 			m->data_off = RTE_PKTMBUF_HEADROOM;
 			m->data_len = (uint16_t)size;
@@ -449,8 +481,14 @@ static unsigned int gen_build(struct gen *g, struct row *r, struct rte_mbuf **ou
 		memcpy(f + OFF_SEQ, &seq, 8);
 		rte_mbuf_refcnt_update(m, 1);    /* the port frees one reference, we keep ours */
 		out[k] = m;
+		if (r->macsec_in) {
+			fresh[nfresh++] = m;
+			g->sealed[slot] = g->o.resend;
+		}
 	}
-	if (k != 0 && r->macsec_in && macsec_protect_burst(g->peer, &g->mlc, out, (uint16_t)k) != k) {
+	/* Fresh frames come before resent ones in a burst (a set's first cycle ends before its
+	 * second starts), so PNs still rise in the order frames are sent. */
+	if (nfresh != 0 && macsec_protect_burst(g->peer, &g->mlc, fresh, (uint16_t)nfresh) != nfresh) {
 		fprintf(stderr, "mgw-traffic: our own protect failed\n");
 		quit = true;
 	}
@@ -568,8 +606,10 @@ static int row_run(struct gen *g, struct row *r)
 	r->macsec_out = !r->clear && r->dir == DIR_PROTECT;
 	r->seq0 = g->next_seq;
 	r->s1 = r->s2 = UINT64_MAX;
-	for (unsigned int i = 0; i < SET_FRAMES; i++)
+	for (unsigned int i = 0; i < SET_FRAMES; i++) {
 		g->set[i]->data_len = 0;            /* rebuilt on first use */
+		g->sealed[i] = false;
+	}
 	if (r->load == 0 && r->attempt == 0 && o->pcap_dir != NULL) {
 		const char *mode = r->clear ? "clear" : "macsec";
 		char name[64], sz[16];

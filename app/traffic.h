@@ -19,6 +19,7 @@
 #define TRAFFIC_MAX_LOADS 8u
 #define TRAFFIC_MAX_REPEAT 8u
 #define TRAFFIC_PCAP_FRAMES 16u    /* frames of each row written to --pcap-dir */
+#define TRAFFIC_SET_FRAMES 4092u   /* frames a row cycles through: a multiple of the IMIX cycle */
 #define TRAFFIC_HIST_SUB 32u       /* log-linear latency histogram: 32 steps per octave */
 #define TRAFFIC_HIST_BUCKETS (64u * TRAFFIC_HIST_SUB)
 
@@ -45,6 +46,7 @@ struct traffic_opts {
 	bool linger;                       /* after the rows, hold the ports open until SIGTERM */
 	int gw_pid;                        /* the gateway, for its worker's CPU time; 0: none */
 	unsigned int repeat;               /* saturating rows: best of this many attempts */
+	bool resend;                       /* validate: protect a row's frame set once, send it in cycles */
 };
 
 /* traffic_aux.c */

@@ -42,6 +42,12 @@ void traffic_usage(FILE *f)
 		"  --size LIST          octets 60..9000 and/or imix (default 64,1514,imix)\n"
 		"  --seconds S          measured time per row (default 1), --warmup S (0.2)\n"
 		"  --repeat N           saturating rows: best of N attempts (1..8, default 1)\n"
+		"  --resend-set         validate: protect each row's %u frames once and send them in\n"
+		"                       cycles, so that our lcore pays no AES-GCM per frame sent;\n"
+		"                       every cycle repeats their PNs: the gateway's replay window\n"
+		"                       must be at least %u (IEEE 802.1AE 10.6.2: a PN at or above\n"
+		"                       the lowest acceptable PN passes), or it drops them as late.\n"
+		"                       Without it every frame is protected anew (fresh PNs)\n"
 		"  --latency LIST       after the saturating row, rate-limited runs at these\n"
 		"                       fractions of its delivered rate (e.g. 0.1,0.5,0.9)\n"
 		"  --latency-size LIST  sizes that get latency runs (default: all)\n"
@@ -52,7 +58,7 @@ void traffic_usage(FILE *f)
 		"  --linger             after the rows, say \"rows done\" on stderr and keep the ports\n"
 		"                       open, idle, until SIGTERM: stop the gateway first (a memif\n"
 		"                       server whose client leaves while its worker polls may crash)\n",
-		TRAFFIC_PCAP_FRAMES);
+		TRAFFIC_SET_FRAMES, TRAFFIC_SET_FRAMES, TRAFFIC_PCAP_FRAMES);
 }
 
 static int hex_parse(const char *s, uint8_t *out, unsigned int max, unsigned int *len)
@@ -91,7 +97,7 @@ int traffic_opts_parse(int argc, char **argv, struct traffic_opts *o)
 {
 	enum { O_PLAIN = 256, O_PROT, O_CLEAR, O_SUITE, O_GWSCI, O_GWKEY, O_GWSSCI, O_PSCI, O_PKEY,
 	       O_PSSCI, O_SALT, O_DIR, O_SIZE, O_SECONDS, O_WARMUP, O_LAT, O_LATSIZE, O_LATSEC,
-	       O_PCAP, O_CTL, O_LINGER, O_GWPID, O_REPEAT, O_CPLAIN, O_CPROT, O_HELP };
+	       O_PCAP, O_CTL, O_LINGER, O_GWPID, O_REPEAT, O_CPLAIN, O_CPROT, O_RESEND, O_HELP };
 	static const struct option lo[] = {
 		{"plain", 1, NULL, O_PLAIN}, {"protected", 1, NULL, O_PROT}, {"clear", 0, NULL, O_CLEAR},
 		{"suite", 1, NULL, O_SUITE}, {"gw-sci", 1, NULL, O_GWSCI}, {"gw-key", 1, NULL, O_GWKEY},
@@ -103,7 +109,7 @@ int traffic_opts_parse(int argc, char **argv, struct traffic_opts *o)
 		{"latency-seconds", 1, NULL, O_LATSEC}, {"pcap-dir", 1, NULL, O_PCAP},
 		{"ctl", 1, NULL, O_CTL}, {"linger", 0, NULL, O_LINGER}, {"gw-pid", 1, NULL, O_GWPID},
 		{"repeat", 1, NULL, O_REPEAT}, {"clear-plain", 1, NULL, O_CPLAIN},
-		{"clear-protected", 1, NULL, O_CPROT},
+		{"clear-protected", 1, NULL, O_CPROT}, {"resend-set", 0, NULL, O_RESEND},
 		{"help", 0, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -160,6 +166,7 @@ int traffic_opts_parse(int argc, char **argv, struct traffic_opts *o)
 		case O_PCAP: o->pcap_dir = optarg; break;
 		case O_CTL: o->ctl = optarg; break;
 		case O_LINGER: o->linger = true; break;
+		case O_RESEND: o->resend = true; break;
 		case O_GWPID: o->gw_pid = (int)strtol(optarg, NULL, 10); break;
 		case O_REPEAT:
 			o->repeat = (unsigned int)strtoul(optarg, NULL, 10);

@@ -16,7 +16,10 @@
 # mgw-traffic saturates every size in both directions on clear0 and then on bench0, attempt
 # after attempt (best of REPEAT; the pairs give the ratio), protect: clear frames into the
 # plain port, MACsec out of the protected one; validate: MACsec frames made with the
-# gateway's peer key into the protected port, clear out of the plain one. It checks what
+# gateway's peer key into the protected port, clear out of the plain one (RESEND=1: each
+# row's 4092 frames protected once and sent in cycles, so that the generator pays no AES-GCM
+# per frame; the gateway's replay window, 4096, lets the repeated PNs pass: 802.1AE 10.6.2
+# accepts any PN at or above the lowest acceptable PN). It checks what
 # comes back, then times frames at 10/50/90 % of the measured rate. Sample frames of every
 # row are checked afterwards with scapy (tests/perf/bench_check.py); perf profiles the
 # worker at 1514 octets. About 6 minutes with the defaults (4 suites x 8 sizes x 2 directions
@@ -30,7 +33,8 @@
 #      LATENCY_SIZES (64,1514,imix), LATENCY_CONFIGS (gcm-aes-128: suites with latency runs),
 #      HUGEPAGES (512; 0 = without), BSIZE (memif buffer, 10240), PROFILE (1: perf profile of
 #      the worker at 1514 octets), MEM_ARGS (macsec-bench options for the in-memory part, e.g.
-#      "--seconds 0.2"), NICE (-20), OUT (docs/performance.md), KEEP=1 keeps the work dir.
+#      "--seconds 0.2"), NICE (-20), OUT (docs/performance.md), KEEP=1 keeps the work dir,
+#      RESEND (1; 0: validate frames protected anew each, fresh PNs, replay window 64).
 # Root (hugepages). Bounded: every process is stopped by PID and has a time limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,9 +51,17 @@ LATENCY_CONFIGS=${LATENCY_CONFIGS:-gcm-aes-128}
 HUGEPAGES=${HUGEPAGES:-512}
 PROFILE=${PROFILE:-1}      # perf profile of the worker at 1514 octets (ceiling, GCM-AES-128)
 BSIZE=${BSIZE:-10240}      # memif buffer: one buffer per frame up to 9000 octets + SecTAG/ICV
+RESEND=${RESEND:-1}        # validate: resend each row's protected frame set (see above)
 NICE=${NICE:--20}          # gateway and generator run at this nice level: other work on a
                            # shared 2-CPU machine gets a few % of the CPUs while a row runs
 MEASURE_ONLY=""
+if [ "$RESEND" = 1 ]; then
+  REPLAY_WINDOW=4096       # >= mgw-traffic's set of 4092 frames (TRAFFIC_SET_FRAMES)
+  RESEND_OPT=(--resend-set)
+else
+  REPLAY_WINDOW=64
+  RESEND_OPT=()
+fi
 if [ "${1:-}" = --measure-only ]; then
   MEASURE_ONLY=${2:?--measure-only FILE}
   shift 2
@@ -129,7 +141,7 @@ links:
   - name: bench0
     plain: {port: "net_memif0,role=server,id=0,socket=$WORK/plain.sock,socket-abstract=no,bsize=$BSIZE"}
     protected: {port: "net_memif1,role=server,id=0,socket=$WORK/prot.sock,socket-abstract=no,bsize=$BSIZE"}
-    secy: {cipher_suite: $cs, mtu: 9100, sci: "$GW_SCI", replay_window: 64}
+    secy: {cipher_suite: $cs, mtu: 9100, sci: "$GW_SCI", replay_window: $REPLAY_WINDOW}
     key_agreement: static
     static:
       tx_sa: [{an: 0, pn: 1, key_file: $WORK/tx.key$xtx}]
@@ -231,7 +243,7 @@ run_config() {
     n = split(s, a, ","); printf "%d", 2 * (4 * n * k * (r + w + 0.3) + 4 * 3 * 3 * (0.5 + w + 0.3)) + 60 }')
   : >"$WORK/$name.jsonl"      # there before tail follows it
   traffic_start "$limit" "$WORK/$name.jsonl" "$WORK/$name-tr.log" both "${extra[@]}" --size "$SIZES" \
-    --seconds "$SECONDS_PER_ROW" --warmup "$WARMUP" --repeat "$REPEAT" "${lat[@]}" \
+    --seconds "$SECONDS_PER_ROW" --warmup "$WARMUP" --repeat "$REPEAT" "${lat[@]}" "${RESEND_OPT[@]}" \
     --pcap-dir "$WORK/pcap-$name" --ctl "$WORK/ctl.sock"
   $PY -uc '
 import json, sys
@@ -316,7 +328,7 @@ import json, os, sys
 work, out = sys.argv[1], sys.argv[2]
 checks = json.load(open(f"{work}/checks.json"))
 meta = {"meta": True, "memif": f"copy mode on both sides, buffers of $BSIZE octets", "nice": $NICE,
-        "hugepages": "$HUGE" == "1",
+        "hugepages": "$HUGE" == "1", "resend": "$RESEND" == "1", "replay_window": $REPLAY_WINDOW,
         "seconds_per_row": float("$SECONDS_PER_ROW"), "warmup": float("$WARMUP"), "repeat": $REPEAT,
         "elapsed_s": $ELAPSED, "load_before": "$LOAD_BEFORE", "load_after": "$LOAD_AFTER",
         "gateway": {}, "checks": checks}

@@ -194,9 +194,11 @@ for d, size, need in E2E_TARGETS:
     gi = None if r is None else r.get("gen_idle")
     if v is not None and v < need and gi is not None and gi < GEN_BUSY:
         # The generator never waited on the gateway: it may have set the rate, not the SecY
-        # (for validate it encrypts every frame it sends, on the same lcore as the sink).
+        # (for validate without --resend-set it encrypts every frame it sends, on the same
+        # lcore as the sink).
         verdict = (f"{verdict}; the generator was never idle (gen idle {gi:.3f}), so it may have "
-                   "set this rate" + (": it encrypts every frame it sends" if d == "validate" else ""))
+                   "set this rate" + (": it encrypts every frame it sends"
+                                     if d == "validate" and not meta.get("resend") else ""))
     shares = [x.get("gw_cpu_share") for x in (r, c) if x is not None]
     if v is not None and (None in shares or min(shares) < 0.9):
         # Other processes took the worker's CPU: the port ceiling and the ratio both moved.
@@ -309,7 +311,7 @@ w("  per frame that a NIC's DMA would not cost, in every row alike.")
 w(f"  Hugepages: {'yes' if meta.get('hugepages') else 'no'}.")
 w("- **Gateway**: `macsec-gw -l 0,1 --main-lcore 0`, control lcore 0 and one worker on lcore 1,")
 w("  `idle_sleep_us: 0`, static keys (`key_agreement: static`), `mtu: 9100`, replay protection on")
-w("  (window 64), `crypto: auto`. One gateway per cipher suite, with two links on the one worker:")
+w(f"  (window {meta.get('replay_window', 64)}), `crypto: auto`. One gateway per cipher suite, with two links on the one worker:")
 w("  `bench0` with MACsec and `clear0` with MACsec off (`protect_frames: false`,")
 w("  `validate_frames: disabled`): the **port ceiling**, the same kind of ports, worker and gateway")
 w("  forwarding untouched frames (checked octet for octet). Each row is measured on `clear0` and")
@@ -329,7 +331,18 @@ w("  delivered frames, in both directions (protected frames are 32 octets longer
 w("  64/594/1518.")
 w("- **protect**: clear Ethernet/IPv4/UDP frames into the plain port, MACsec out of the protected one.")
 w("  **validate**: MACsec frames that mgw-traffic makes with lib/macsec under the gateway's peer SA")
-w("  (fresh PNs, in order) into the protected port, clear frames out of the plain one.")
+w("  into the protected port, clear frames out of the plain one.")
+if meta.get("resend"):
+    w("  Each row's set of 4092 frames is protected once (its first cycle: fresh PNs, in order) and")
+    w("  then sent again and again as it is (`mgw-traffic --resend-set`), so that the generator's")
+    w("  lcore, which also runs the sink, pays no AES-GCM per frame sent, as in the clear rows. Every")
+    w("  cycle repeats the set's PNs; the gateway takes them because its replay window")
+    w(f"  ({meta.get('replay_window', '?')}) covers the set: IEEE 802.1AE 10.6.2 discards only a PN below")
+    w("  the lowest acceptable PN (next PN − window), as Linux does. The gateway does all its work on")
+    w("  every frame (SecTAG, replay check, AES-GCM decrypt and ICV check); the sink maps each frame")
+    w("  back to the sequence number it was sent as (fewer than 4092 frames are ever in flight).")
+else:
+    w("  Every frame is protected anew (fresh PNs, in order) on the generator's lcore.")
 w("- **Checks**: every received frame: length, addresses and, for MACsec, SecTAG (SCI, AN, TCI),")
 w("  rising PN; clear frames: headers on every frame, every octet on every 64th. Protect: the first")
 w("  frame of a row and every 1024th is validated with lib/macsec under the gateway's transmit key,")

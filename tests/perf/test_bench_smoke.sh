@@ -29,6 +29,13 @@ bad = [f"missing rows {sorted(map(str, want - got))}"] if want - got else []
 for m, d in {(m, d) for m, d, _ in want}:
     if not any(r["delivered"] for r in rows if (r["mode"], r["dir"]) == (m, d)):
         bad.append(f"{m} {d}: nothing delivered")
+# Validate frames are sent in cycles of one protected set (mgw-traffic --resend-set): the
+# gateway's replay window must let every repeat through, and the rows must say so.
+if not meta.get("resend"):
+    bad.append("bench.sh did not resend validate frame sets (RESEND=1 is its default)")
+for r in rows:
+    if r["mode"] == "macsec" and r["dir"] == "validate" and r.get("gw", {}).get("InPktsLate", 1):
+        bad.append(f"validate {r['size']} {r['load']}: late frames {r.get('gw', {}).get('InPktsLate')}")
 if not any(r["load"] == 0.5 and r.get("lat_samples") for r in rows):
     bad.append("no latency samples")
 for b in bad:

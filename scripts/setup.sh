@@ -16,6 +16,7 @@ PKGS=(
   # test oracles and tools
   python3 python3-scapy python3-cryptography tshark
   iproute2 iputils-ping ethtool iperf3 procps util-linux
+  tcpdump gdb                   # wire captures in system tests; gcore for the key-hygiene core dump
   # interop peers: Debian's kernel (fetched by tests/interop/lib/vm.sh) and wpa_supplicant in QEMU
   qemu-system-x86 busybox-static wpasupplicant kmod cpio
 )

@@ -339,11 +339,14 @@ int gw_worker_main(void *arg)
 	struct gw *gw = w->gw;
 	struct rte_mbuf *pkts[GW_BURST];
 	unsigned int idle = 0;
+	uint64_t t_loop;
 
 	rte_rcu_qsbr_thread_register(gw->rcu, w->index);
 	rte_rcu_qsbr_thread_online(gw->rcu, w->index);
+	t_loop = rte_rdtsc();
 	while (!__atomic_load_n(&gw->stop, __ATOMIC_RELAXED)) {
 		unsigned int got = 0, held;
+		uint64_t now;
 		bool hold;
 
 		for (unsigned int i = 0; i < w->n_rxq; i++) {
@@ -378,15 +381,22 @@ int gw_worker_main(void *arg)
 		macsec_spread_rcu_quiescent(gw->rcu, w->index, held, &w->rcu_hold);
 		w->rcu_holds += !hold && w->rcu_hold;
 		w->loops++;
+		/* Busy time: one TSC read a loop; the share of the worker a load takes
+		 * (idle loops are cheap and many, so loop counts alone do not say it). */
+		now = rte_rdtsc();
 		if (got != 0 || spreads_in_flight(w) != 0) {
+			w->busy_cycles += now - t_loop;
+			t_loop = now;
 			idle = 0;
 			continue;
 		}
+		t_loop = now;
 		w->idle_loops++;
 		if (gw->conf.idle_sleep_us != 0 && ++idle >= IDLE_LOOPS_BEFORE_SLEEP) {
 			rte_rcu_qsbr_thread_offline(gw->rcu, w->index);
 			rte_delay_us_sleep(gw->conf.idle_sleep_us);
 			rte_rcu_qsbr_thread_online(gw->rcu, w->index);
+			t_loop = rte_rdtsc();
 		}
 	}
 	worker_drain_at_stop(w);

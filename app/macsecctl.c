@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #define DEFAULT_SOCKET "/run/macsec-gw/ctl.sock"
+#define GW_WATCH_WORKERS 16      /* workers shown by watch (the gateway has at most 16) */
 
 static int ctl_connect(const char *path)
 {
@@ -366,9 +367,38 @@ static int cmd_json(const char *sock, const char *cmd)
 }
 
 /* Live counters: every second, totals and rates per link. */
+/* Each worker's busy share since the last call (@p prev: its busy cycles, then the TSC). */
+static void print_workers(const char *sock, long long prev[GW_WATCH_WORKERS + 1], bool first)
+{
+	json_t *st = ctl_call(sock, "status"), *w;
+	long long tsc;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	tsc = (long long)(json_number_value(json_object_get(st, "uptime_s")) *
+			  (double)ji(st, "tsc_hz"));
+	printf("%-10s %6s %14s\n", "worker", "lcore", "busy");
+	json_array_foreach(json_object_get(st, "workers"), i, w) {
+		long long busy = ji(w, "busy_cycles");
+
+		if (i >= GW_WATCH_WORKERS)
+			break;
+		if (first || tsc <= prev[GW_WATCH_WORKERS])
+			printf("%-10zu %6lld %14s\n", i, ji(w, "lcore"), "-");
+		else
+			printf("%-10zu %6lld %13.1f%%\n", i, ji(w, "lcore"), 100.0 *
+			       (double)(busy - prev[i]) / (double)(tsc - prev[GW_WATCH_WORKERS]));
+		prev[i] = busy;
+	}
+	prev[GW_WATCH_WORKERS] = tsc;
+	json_decref(st);
+}
+
+/* Live counters: every second, totals and rates per link, and how busy each worker was. */
 static int cmd_watch(const char *sock, double interval, int count)
 {
-	long long prev[8][4] = {{0}};
+	long long prev[8][4] = {{0}}, wprev[GW_WATCH_WORKERS + 1] = {0};
 
 	for (int n = 0; count == 0 || n < count; n++) {
 		json_t *st = ctl_call(sock, "stats");
@@ -402,6 +432,7 @@ static int cmd_watch(const char *sock, double interval, int count)
 				prev[i][1] = in;
 			}
 		}
+		print_workers(sock, wprev, n == 0);
 		fflush(stdout);
 		json_decref(st);
 		if (count == 0 || n + 1 < count) {
@@ -422,7 +453,7 @@ static void usage(void)
 		"  stats [--json]    every counter (like ip -s macsec show)\n"
 		"  status            gateway status (JSON)\n"
 		"  config            effective configuration without keys (JSON)\n"
-		"  watch [-i SEC] [-n COUNT]  live counters\n"
+		"  watch [-i SEC] [-n COUNT]  live counters, and how busy each worker is\n"
 		"  mka               MKA sessions (like show mka sessions detail)\n"
 		"  rekey LINK        the key server distributes a new SAK now\n"
 		"  selftest          run the crypto known-answer test in the gateway now\n"

@@ -105,13 +105,15 @@ json_t *gw_json_status(struct gw *gw)
 	for (unsigned int i = 0; i < gw->n_workers; i++) {
 		struct gw_worker *w = &gw->workers[i];
 
-		json_array_append_new(workers, json_pack("{s:i,s:i,s:o,s:o}",
+		json_array_append_new(workers, json_pack("{s:i,s:i,s:o,s:o,s:o}",
 			"lcore", (int)w->lcore, "rx_queues", (int)w->n_rxq,
-			"loops", u64(w->loops), "idle_loops", u64(w->idle_loops)));
+			"loops", u64(w->loops), "idle_loops", u64(w->idle_loops),
+			"busy_cycles", u64(w->busy_cycles)));
 	}
-	return json_pack("{s:s,s:s,s:s,s:f,s:i,s:o,s:o,s:o,s:I}",
+	return json_pack("{s:s,s:s,s:s,s:f,s:o,s:i,s:o,s:o,s:o,s:I}",
 		"version", GW_VERSION, "dpdk", rte_version(), "crypto", gw->aead->name,
 		"uptime_s", (double)(rte_get_tsc_cycles() - gw->start_tsc) / (double)rte_get_tsc_hz(),
+		"tsc_hz", u64(rte_get_tsc_hz()),
 		"control_lcore", (int)gw->conf.control_lcore, "links", links, "workers", workers,
 		"mempool", mempool_json(gw->pool), "resident_kib", resident_kib());
 }

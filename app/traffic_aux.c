@@ -373,6 +373,23 @@ json_t *traffic_gw_snapshot(const char *ctl, void (*wait)(void *), void *ctx)
 	return json_pack("{s:o,s:o}", "status", s, "stats", t);
 }
 
+/*
+ * The share of the time between two snapshots (the gateway's own clock) its first worker
+ * spent in loops that moved frames; idle loops are cheap and many, so loop counts alone
+ * do not say how loaded it was. -1 when the gateway does not count it.
+ */
+static double worker_busy(json_t *a, json_t *b)
+{
+	double t = json_number_value(json_object_get(json_object_get(b, "status"), "uptime_s")) -
+		   json_number_value(json_object_get(json_object_get(a, "status"), "uptime_s"));
+	uint64_t busy = jget(b, "status/workers/0/busy_cycles");
+
+	if (busy == 0 || !(t > 0) || jget(b, "status/tsc_hz") == 0)
+		return -1;
+	return (double)(busy - jget(a, "status/workers/0/busy_cycles")) /
+	       (t * (double)jget(b, "status/tsc_hz"));
+}
+
 json_t *traffic_gw_delta(json_t *a, json_t *b, unsigned int link)
 {
 	static const char *const keys[][2] = {
@@ -399,6 +416,10 @@ json_t *traffic_gw_delta(json_t *a, json_t *b, unsigned int link)
 								 jget(a, "status/workers/0/loops"))));
 	json_object_set_new(d, "idle_loops", json_integer((json_int_t)(
 		jget(b, "status/workers/0/idle_loops") - jget(a, "status/workers/0/idle_loops"))));
+	json_object_set_new(d, "busy_cycles", json_integer((json_int_t)(
+		jget(b, "status/workers/0/busy_cycles") - jget(a, "status/workers/0/busy_cycles"))));
+	if (worker_busy(a, b) >= 0)
+		json_object_set_new(d, "busy", json_real(worker_busy(a, b)));
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		snprintf(path, sizeof(path), "stats/links/%u/%s", link, keys[i][1]);
 		json_object_set_new(d, keys[i][0], json_integer((json_int_t)(jget(b, path) - jget(a, path))));

@@ -36,6 +36,11 @@ if not meta.get("resend"):
 for r in rows:
     if r["mode"] == "macsec" and r["dir"] == "validate" and r.get("gw", {}).get("InPktsLate", 1):
         bad.append(f"validate {r['size']} {r['load']}: late frames {r.get('gw', {}).get('InPktsLate')}")
+# The worker's load (busy cycles over the row's time) is in every row, a share of the time.
+for r in rows:
+    b = r.get("gw", {}).get("busy")
+    if b is None or not 0 < b <= 1.05 or not r["gw"].get("busy_cycles", 0) > 0:
+        bad.append(f"{r['mode']} {r['dir']} {r['size']} {r['load']}: worker busy {b}")
 if not any(r["load"] == 0.5 and r.get("lat_samples") for r in rows):
     bad.append("no latency samples")
 for b in bad:

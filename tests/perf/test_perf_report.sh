@@ -5,7 +5,8 @@
 # macsec-bench --workers 2 run): it writes the report, every target row reads the figure in
 # the input, each end-to-end row gives the bound a SecY costing only bare AES-GCM would
 # reach on its ports, and the multi-core verdict follows the rule (>= 1.7x, no replay
-# drops, no reordering): one replay drop or a 1.6x scaling turns it to FAIL.
+# drops, no reordering): one replay drop or a 1.6x scaling turns it to FAIL; with the
+# worker's busy cycles, cycles per frame come from them and an under-used worker is said so.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FX="$ROOT/tests/perf/fixtures"
@@ -114,4 +115,29 @@ PY
 report "$FX/mc.jsonl" "$WORK/fast.md" "$WORK/fast.jsonl"
 grep -q "GCM-AES-128 validate, 1514 octets.*would give about 0\.[0-7][0-9]* | \*\*FAIL\*\*: out of reach of one worker on these ports (AES-GCM alone would give about 0\.[0-7][0-9])[^|]* |" \
 	"$WORK/fast.md" || fail "cheap ports did not put the validate row out of reach"
+# A gateway that counts its busy cycles: worker cycles per frame come from them (not from its
+# CPU time, which counts idle polling), and a failing row whose worker was busy only 0.60 of
+# the time says the gateway was not the limit; a row busy 0.95 does not.
+for b in 0.60 0.95; do
+	$PY - "$FX/e2e.jsonl" "$WORK/busy$b.jsonl" "$b" <<'PY'
+import json, sys
+with open(sys.argv[2], "w") as f:
+    for l in open(sys.argv[1]):
+        r = json.loads(l)
+        g = r.get("gw")
+        if g is not None and r.get("load") == "saturate" and r.get("size") == 1514:
+            frames = g["plain_rx"] + g["protected_rx"]
+            g["busy"] = float(sys.argv[3]) if r["mode"] == "macsec" else 0.5
+            g["busy_cycles"] = frames * (700 if r["mode"] == "macsec" else 400)
+        f.write(json.dumps(r) + "\n")
+PY
+	report "$FX/mc.jsonl" "$WORK/busy$b.md" "$WORK/busy$b.jsonl"
+done
+grep -q "GCM-AES-128 validate, 1514 octets.*on these ports (400 cycles) would give about.*the gateway was not the limit (its worker busy 0\.60 of the time), so the ratio by its own cycles (0\.571) is the gateway's" \
+	"$WORK/busy0.60.md" || fail "busy cycles: the validate row lacks the port from busy cycles or the not-the-limit note"
+grep -q "GCM-AES-128 validate, 1514 octets.*on these ports (400 cycles) would give about" "$WORK/busy0.95.md" ||
+	fail "busy cycles: the validate row (busy 0.95) lost its bound"
+if grep -q "the gateway was not the limit" "$WORK/busy0.95.md"; then
+	fail "busy cycles: a worker busy 0.95 of the time is said not to be the limit"
+fi
 echo "PASS perf-report"

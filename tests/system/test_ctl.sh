@@ -35,6 +35,16 @@ fi
 
 # Every command, as JSON; stats carry every IEEE 802.1AE clause 10.7 counter.
 for c in status config; do "$CTL_BIN" -s "$WORK/gw.sock" $c | $PY -c "import json,sys; json.load(sys.stdin)" || fail "$c"; done
+
+# Worker load: busy cycles grow while frames move (the pcap's 40) and not while it idles
+# after them; watch turns them into a busy share per worker.
+busy() { "$CTL_BIN" -s "$WORK/gw.sock" status | $PY -c 'import json,sys; s=json.load(sys.stdin); print(s["workers"][0]["busy_cycles"] if s["tsc_hz"] > 0 else -1)'; }
+for _ in $(seq 50); do b1=$(busy); [ "$b1" -gt 0 ] && break; sleep 0.1; done
+[ "$b1" -gt 0 ] || fail "worker busy_cycles still $b1 after its frames"
+sleep 0.3; b1=$(busy); sleep 0.5; b2=$(busy)
+[ "$b1" = "$b2" ] || fail "worker busy_cycles moved while idle: $b1 -> $b2"
+"$CTL_BIN" -s "$WORK/gw.sock" watch -i 0.3 -n 2 >"$WORK/watch.txt" || fail "watch"
+grep -Eq '^0 +1 +0\.0%$' "$WORK/watch.txt" || { cat "$WORK/watch.txt"; fail "watch: no idle worker 0 on lcore 1 at 0.0% busy"; }
 "$CTL_BIN" -s "$WORK/gw.sock" stats --json >"$WORK/stats.json"
 $PY - "$WORK/stats.json" <<'PY' || fail "stats --json lacks counters"
 import json, sys

@@ -247,9 +247,19 @@ for d in ("protect", "validate"):
     ok = worst["scaling"] >= MC_NEED and drops == 0 and reord == 0
     meas = ", ".join(f"{size_name(r['size'])}: {r['scaling']:.3f} ({r['mpps']:.2f} / {r['mpps_1']:.2f} Mpps)"
                      for r in sorted(rs, key=lambda r: size_key(r["size"])))
+    verdict = "**PASS**" if ok else "**FAIL**"
+    short = [r for r in rs if r["scaling"] < MC_NEED]
+    if not ok and drops == 0 and reord == 0 and short and \
+            all(r.get("ceiling") is not None and r["ceiling"] < MC_NEED for r in short):
+        # Two workers with nothing shared did not reach the target either: the machine's limit
+        # in this run (a VM's second CPU shared with other guests), not the shared SA's.
+        verdict = ("**FAIL**, but the machine gave no more: two workers with nothing shared (own "
+                   "SAs) reached only " + ", ".join(f"{size_name(r['size'])} {r['ceiling']:.3f}"
+                                                   for r in sorted(short, key=lambda r: size_key(r["size"])))
+                   + " × in the same rounds; rerun on a quieter machine")
     w(f"| macsec-bench --workers {worst['workers']}, GCM-AES-128 {d}, one shared SA: ≥ {MC_NEED} × one "
       f"worker, no replay drops, no reordering | {meas}; replay drops {drops}, reorderings "
-      f"{reord if d == 'validate' else 'n/a'} | {'**PASS**' if ok else '**FAIL**'} |")
+      f"{reord if d == 'validate' else 'n/a'} | {verdict} |")
 w("")
 w("End to end, ratio = frames/s delivered through the gateway with MACsec / frames/s through the")
 w("same gateway, worker and kind of ports with MACsec off (`protect_frames: false`,")

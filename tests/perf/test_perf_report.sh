@@ -101,6 +101,20 @@ grep -q "GCM-AES-128 protect, one shared SA.*| \*\*PASS\*\* |" "$WORK/drop.md" |
 report "$WORK/slow.jsonl" "$WORK/slow.md"
 grep -q "GCM-AES-128 protect, one shared SA.*1.600 .*| \*\*FAIL\*\* |" "$WORK/slow.md" ||
 	fail "a 1.6x scaling did not fail the protect multi-core row"
+# The same 1.6x when two workers with nothing shared reached only 1.65x (the machine's limit in
+# that run): still FAIL, and it says so.
+$PY - "$FX/mc.jsonl" "$WORK/slowm.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[2], "w") as f:
+    for l in open(sys.argv[1]):
+        r = json.loads(l)
+        f.write(json.dumps(dict(r, scaling=1.6, ceiling=1.65) if r["dir"] == "protect" else r) + "\n")
+PY
+report "$WORK/slowm.jsonl" "$WORK/slowm.md"
+grep -q "GCM-AES-128 protect, one shared SA.*1.600 .*| \*\*FAIL\*\*, but the machine gave no more: two workers with nothing shared (own SAs) reached only 64 1.650 × .* |" "$WORK/slowm.md" ||
+	fail "a 1.6x scaling against a 1.65x machine ceiling was not called the machine's limit"
+grep -q "the machine gave no more" "$WORK/slow.md" &&
+	fail "a 1.6x scaling against a 1.8x ceiling was called the machine's limit"
 # Ports 4x cheaper (the clear rows' worker time / 4, as when memif runs fast): the bound of
 # a SecY costing only bare AES-GCM falls below 0.8 and the failing validate row says so.
 $PY - "$FX/e2e.jsonl" "$WORK/fast.jsonl" <<'PY'

@@ -82,7 +82,7 @@ struct gw_worker {
 	struct rte_ring *inbox;   /* bursts other workers' spreads hand to this one (MP/SC) */
 	bool rcu_hold;            /* a grace period waits on this worker's bursts in flight */
 	uint64_t loops, idle_loops;
-	uint64_t busy_cycles;     /* TSC cycles of the loops that moved frames */
+	uint64_t busy_cycles;     /* TSC cycles of loops that moved frames or had bursts in flight */
 	uint64_t rcu_holds;       /* times it stopped dispatching to let a grace period end */
 };
 

@@ -366,7 +366,6 @@ static int cmd_json(const char *sock, const char *cmd)
 	return 0;
 }
 
-/* Live counters: every second, totals and rates per link. */
 /* Each worker's busy share since the last call (@p prev: its busy cycles, then the TSC). */
 static void print_workers(const char *sock, long long prev[GW_WATCH_WORKERS + 1], bool first)
 {

@@ -380,14 +380,16 @@ json_t *traffic_gw_snapshot(const char *ctl, void (*wait)(void *), void *ctx)
  */
 static double worker_busy(json_t *a, json_t *b)
 {
-	double t = json_number_value(json_object_get(json_object_get(b, "status"), "uptime_s")) -
-		   json_number_value(json_object_get(json_object_get(a, "status"), "uptime_s"));
-	uint64_t busy = jget(b, "status/workers/0/busy_cycles");
+	json_t *sa = json_object_get(a, "status"), *sb = json_object_get(b, "status");
+	json_t *w = json_array_get(json_object_get(sb, "workers"), 0);
+	double t = json_number_value(json_object_get(sb, "uptime_s")) -
+		   json_number_value(json_object_get(sa, "uptime_s"));
 
-	if (busy == 0 || !(t > 0) || jget(b, "status/tsc_hz") == 0)
+	/* An older gateway has no busy_cycles: unknown, not idle. */
+	if (json_object_get(w, "busy_cycles") == NULL || !(t > 0) || jget(b, "status/tsc_hz") == 0)
 		return -1;
-	return (double)(busy - jget(a, "status/workers/0/busy_cycles")) /
-	       (t * (double)jget(b, "status/tsc_hz"));
+	return (double)(jget(b, "status/workers/0/busy_cycles") -
+			jget(a, "status/workers/0/busy_cycles")) / (t * (double)jget(b, "status/tsc_hz"));
 }
 
 json_t *traffic_gw_delta(json_t *a, json_t *b, unsigned int link)

@@ -25,9 +25,9 @@ status=0
 echo "== tests ($BUILD)"
 meson test -C "$BUILD" --print-errorlogs || status=1
 echo "== tests under ASan+UBSan ($SAN)"
-# Everything again under the sanitizers, but the perf suite: it measures memory and speed,
-# which ASan's own allocator and shadow memory distort by design; and but the 'variant'
-# repeats of system/interop scenarios for more cipher suites (each scenario still runs;
+# Everything again under the sanitizers, except two suites. 'perf' measures memory and speed,
+# which ASan's own allocator and shadow memory distort by design. 'variant' holds the repeats
+# of system/interop scenarios for more cipher suites (each scenario still runs here;
 # tests/system/meson.build says which): they kept the suite near 30 minutes on a slow VM.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C "$SAN" --print-errorlogs --no-suite perf --no-suite variant || status=1

@@ -39,11 +39,20 @@ struct gw_link_wstats {
 	uint64_t eapol_peer_ring_full; /* ... dropped because that ring was full */
 } __attribute__((aligned(64)));
 
+/* A net_af_packet port's sockets, whose kernel ring drops the PMD does not count. */
+#define GW_KSTATS_MAX_FD 16
+struct gw_port_kstats {
+	int fd[GW_KSTATS_MAX_FD];
+	unsigned int n_fd;        /* 0: not an af_packet port */
+	uint64_t drops;           /* summed since start (atomic) */
+};
+
 struct gw_link {
 	const struct gw_link_conf *conf;
 	unsigned int index;
 	uint16_t plain_port, prot_port;
 	struct rte_ether_addr prot_mac;
+	struct gw_port_kstats plain_ks, prot_ks;
 	struct macsec_secy *secy;
 	struct rte_ring *eapol_ring;       /* workers -> control lcore */
 	struct rte_ring *eapol_peer_ring;  /* ... MKPDUs whose SCI is a known peer's, drained first */
@@ -117,6 +126,10 @@ struct gw {
 /* port.c */
 int gw_ports_init(struct gw *gw, char *err, size_t err_len);
 void gw_ports_stop(struct gw *gw);
+
+/* port_kstats.c */
+int gw_port_kstats_init(struct gw *gw, uint16_t port, struct gw_port_kstats *ks);
+uint64_t gw_port_kstats_drops(struct gw_port_kstats *ks);
 
 /* lcore_dp.c */
 int gw_worker_main(void *arg);

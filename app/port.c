@@ -200,6 +200,14 @@ int gw_ports_init(struct gw *gw, char *err, size_t err_len)
 					lc->secy.mtu, err, err_len);
 		if (rc != 0)
 			return rc;
+		rc = gw_port_kstats_init(gw, l->plain_port, &l->plain_ks);
+		if (rc == 0)
+			rc = gw_port_kstats_init(gw, l->prot_port, &l->prot_ks);
+		if (rc != 0) {
+			snprintf(err, err_len, "link %s: cannot read /proc/self/fd (%s)", lc->name,
+				 strerror(-rc));
+			return rc;
+		}
 		rte_eth_macaddr_get(l->prot_port, &l->prot_mac);
 	}
 	return 0;

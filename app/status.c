@@ -170,13 +170,15 @@ static json_t *sa_state(const struct macsec_sa *sa, bool tx)
 	return o;
 }
 
-static json_t *port_stats(uint16_t port)
+/* imissed includes an af_packet port's kernel ring drops (the PMD leaves them out). */
+static json_t *port_stats(uint16_t port, struct gw_port_kstats *ks)
 {
 	struct rte_eth_stats s;
 	char name[RTE_ETH_NAME_MAX_LEN];
 
 	memset(&s, 0, sizeof(s));
 	rte_eth_stats_get(port, &s);
+	s.imissed += gw_port_kstats_drops(ks);
 	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 		"name", port_name(port, name, sizeof(name)),
 		"ipackets", u64(s.ipackets), "opackets", u64(s.opackets),
@@ -247,7 +249,8 @@ static json_t *link_stats(struct gw_link *l)
 		"gateway", "eapol_rx", u64(eapol), "eapol_ring_full", u64(ring_full),
 		"eapol_handled", u64(l->eapol_seen), "plain_tx_drop", u64(ptx),
 		"protected_tx_drop", u64(xtx),
-		"ports", "plain", port_stats(l->plain_port), "protected", port_stats(l->prot_port));
+		"ports", "plain", port_stats(l->plain_port, &l->plain_ks),
+		"protected", port_stats(l->prot_port, &l->prot_ks));
 	if (doc != NULL) {
 		json_t *g = json_object_get(doc, "gateway");
 

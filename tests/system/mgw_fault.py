@@ -18,7 +18,6 @@
   mgw_fault.py blast SECONDS IFACE:MIX [IFACE:MIX...]
         full rate for SECONDS, round robin over the interfaces; MIX is prot:SCI (prot-xpn:SCI), plain or
         mkpdu:CKN; prints what was sent per expected counter (JSON)
-  mgw_fault.py sockstats PID                      socket_stats(PID) as JSON
   mgw_fault.py flood IFACE SECONDS CKN SRC_MAC [--rate PPS]
         MKPDUs to 01:80:C2:00:00:03: half an unknown CKN, half our CKN with a bad ICV; every
         frame a new MI; prints frames sent and the rate (JSON)
@@ -182,36 +181,6 @@ IN_DROPS = ["InPktsNoTag", "InPktsBadTag", "InPktsNoSCI", "InPktsUnknownSCI", "I
             "InPktsOverrun"]
 OUT_DROPS = ["OutPktsTooLong", "OutPktsRunt", "OutPktsNoRoom", "OutPktsSANotInUse",
              "OutPktsPNExhausted", "OutPktsCryptoError", "OutPktsUntagged"]
-
-
-def socket_stats(pid):
-    """{interface: [frames, drops]} of every AF_PACKET socket of process pid since the last
-    call: the kernel's PACKET_STATISTICS, read through a duplicate of the socket
-    (pidfd_getfd(2)). The af_packet PMD of DPDK 22.11 does not read them: a frame the kernel
-    drops because the socket's ring is full shows in no ethdev counter (imissed stays 0).
-    Reading resets them (nobody else reads them)."""
-    out = {}
-    pidfd = os.pidfd_open(pid)
-    try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            try:
-                if not os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"):
-                    continue
-            except OSError:
-                continue
-            nfd = _libc.syscall(438, pidfd, int(fd), 0)     # SYS_pidfd_getfd
-            if nfd < 0:
-                raise OSError(ctypes.get_errno(), "pidfd_getfd")
-            s = socket.socket(fileno=nfd)
-            try:
-                if s.family == socket.AF_PACKET:
-                    # SOL_PACKET, PACKET_STATISTICS: tp_packets (drops included), tp_drops
-                    out[s.getsockname()[0]] = list(struct.unpack("II", s.getsockopt(263, 6, 8)))
-            finally:
-                s.close()
-    finally:
-        os.close(pidfd)
-    return out
 
 
 def delta(a, b):
@@ -598,9 +567,6 @@ def cmd_flood(iface, seconds, ckn, src, *opts):
 
 
 def main(argv):
-    if argv[1:2] == ["sockstats"]:
-        print(json.dumps(socket_stats(int(argv[2]))))
-        return 0
     cmds = {"pcap-info": cmd_pcap_info, "replay": cmd_replay, "replay-watch": cmd_replay_watch, "junk-prot": cmd_junk_prot,
             "junk-plain": cmd_junk_plain, "blast": cmd_blast, "flood": cmd_flood}
     if len(argv) < 2 or argv[1] not in cmds:

@@ -220,6 +220,10 @@ static int cmd_show(const char *sock, bool with_stats)
 					print_counters(sa, "          ", rxsa_names);
 			}
 		}
+		if (with_stats && json_object_get(st, "rx_sc_totals") != NULL) {
+			printf("    RXSC totals (removed SCs included):\n");
+			print_counters(json_object_get(st, "rx_sc_totals"), "      ", rxsc_names);
+		}
 		if (with_stats) {
 			json_t *g = json_object_get(st, "gateway"), *ports = json_object_get(st, "ports");
 			const char *pn[] = {"plain", "protected"};

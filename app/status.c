@@ -253,6 +253,17 @@ static json_t *link_stats(struct gw_link *l)
 		"protected", port_stats(l->prot_port, &l->prot_ks));
 	if (doc != NULL) {
 		json_t *g = json_object_get(doc, "gateway");
+		struct macsec_rx_sc_stats rt;
+
+		macsec_secy_rx_sc_totals(s, &rt);
+		json_object_set_new(doc, "rx_sc_totals", json_pack(
+			"{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+			"InPktsOK", u64(rt.in_pkts_ok), "InPktsInvalid", u64(rt.in_pkts_invalid),
+			"InPktsNotValid", u64(rt.in_pkts_not_valid), "InPktsLate", u64(rt.in_pkts_late),
+			"InPktsDelayed", u64(rt.in_pkts_delayed),
+			"InPktsUnchecked", u64(rt.in_pkts_unchecked),
+			"InPktsNotUsingSA", u64(rt.in_pkts_not_using_sa),
+			"InPktsUnusedSA", u64(rt.in_pkts_unused_sa)));
 
 		json_object_set_new(g, "port_closed_drop", u64(closed));
 		json_object_set_new(g, "mkpdu_tx", u64(mk));

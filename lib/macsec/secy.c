@@ -118,10 +118,29 @@ static void sa_destroy(void *obj)
 	macsec_keymem_free(b);     /* wipes */
 }
 
+#define RX_SC_N_U64 (sizeof(struct macsec_rx_sc_stats) / sizeof(uint64_t))
+
+/* Add @p add - @p minus (NULL: 0) to the SecY's removed-SC counters. */
+static void rx_sc_removed_add(struct macsec_secy *secy, const struct macsec_rx_sc_stats *add,
+			      const struct macsec_rx_sc_stats *minus)
+{
+	uint64_t *to = (uint64_t *)&secy->rx_sc_removed;
+	const uint64_t *a = (const uint64_t *)add, *m = (const uint64_t *)minus;
+
+	for (size_t i = 0; i < RX_SC_N_U64; i++)
+		__atomic_add_fetch(&to[i], a[i] - (m != NULL ? m[i] : 0), __ATOMIC_RELAXED);
+}
+
+/* After the grace period: nothing counts on the SC any more, so its last frames go in too. */
 static void rx_sc_destroy(void *obj)
 {
 	struct macsec_rx_sc *sc = obj;
+	struct macsec_rx_sc_stats fin;
 
+	if (sc->secy != NULL) {
+		macsec_rx_sc_stats_sum(sc, &fin);
+		rx_sc_removed_add(sc->secy, &fin, &sc->taken);
+	}
 	free(sc);
 }
 
@@ -304,6 +323,7 @@ int macsec_secy_rx_sc_add(struct macsec_secy *secy, uint64_t sci)
 	memset(sc, 0, sizeof(*sc));
 	sc->sci = sci;
 	sc->active = 1;
+	sc->secy = secy;
 	rc = rx_table_replace(secy, sc, 0, NULL);
 	if (rc < 0)
 		free(sc);
@@ -320,6 +340,10 @@ int macsec_secy_rx_sc_remove(struct macsec_secy *secy, uint64_t sci)
 	rc = rx_table_replace(secy, NULL, sci, &sc);
 	if (rc < 0)
 		return rc;
+	/* Its counts move to the SecY's removed-SC totals now, so the totals do not dip while
+	 * the grace period runs; what workers still count on it is added at destroy. */
+	macsec_rx_sc_stats_sum(sc, &sc->taken);
+	rx_sc_removed_add(secy, &sc->taken, NULL);
 	for (unsigned int an = 0; an < MACSEC_NUM_AN; an++)
 		retire(secy, sc->sa[an], sa_destroy);
 	retire(secy, sc, rx_sc_destroy);
@@ -441,6 +465,24 @@ void macsec_secy_stats_sum(const struct macsec_secy *secy, struct macsec_secy_st
 void macsec_rx_sc_stats_sum(const struct macsec_rx_sc *sc, struct macsec_rx_sc_stats *out)
 {
 	SUM_STATS(out, sc->stats);
+}
+
+void macsec_secy_rx_sc_totals(const struct macsec_secy *secy, struct macsec_rx_sc_stats *out)
+{
+	const struct macsec_rx_sc_table *t = macsec_secy_rx_scs(secy);
+	const uint64_t *r = (const uint64_t *)&secy->rx_sc_removed;
+	uint64_t *o = (uint64_t *)out;
+	struct macsec_rx_sc_stats one;
+
+	for (size_t i = 0; i < RX_SC_N_U64; i++)
+		o[i] = __atomic_load_n(&r[i], __ATOMIC_RELAXED);
+	for (uint32_t k = 0; k < t->n; k++) {
+		const uint64_t *c = (const uint64_t *)&one;
+
+		macsec_rx_sc_stats_sum(t->sc[k], &one);
+		for (size_t i = 0; i < RX_SC_N_U64; i++)
+			o[i] += c[i];
+	}
 }
 
 void macsec_rx_sa_stats_sum(const struct macsec_sa *sa, struct macsec_rx_sa_stats *out)

@@ -102,6 +102,8 @@ struct macsec_rx_sc {
 	uint64_t sci;
 	struct macsec_sa *sa[MACSEC_NUM_AN];  /**< published by atomic store */
 	uint8_t active;
+	struct macsec_secy *secy;             /**< control plane: where its counts go when removed */
+	struct macsec_rx_sc_stats taken;      /**< ... added there at removal (the rest at destroy) */
 	struct macsec_rx_sc_stats stats[MACSEC_MAX_WORKERS];
 };
 
@@ -134,6 +136,8 @@ struct macsec_secy {
 	struct macsec_sa *tx_sa[MACSEC_NUM_AN];   /**< atomic pointers */
 	struct macsec_rx_sc_table *rx_scs;        /**< atomic pointer */
 	struct macsec_secy_stats stats[MACSEC_MAX_WORKERS];
+	/** Counters of receive SCs removed since create (control plane, atomic adds). */
+	struct macsec_rx_sc_stats rx_sc_removed;
 };
 
 /** Per-lcore working state for the burst functions. */
@@ -212,6 +216,11 @@ void macsec_secy_stats_sum(const struct macsec_secy *secy, struct macsec_secy_st
 void macsec_rx_sc_stats_sum(const struct macsec_rx_sc *sc, struct macsec_rx_sc_stats *out);
 void macsec_rx_sa_stats_sum(const struct macsec_sa *sa, struct macsec_rx_sa_stats *out);
 void macsec_tx_sa_stats_sum(const struct macsec_sa *sa, struct macsec_tx_sa_stats *out);
+/**
+ * Every receive SC's counters added up, those of SCs removed since the SecY was created
+ * included (an MKA peer that leaves takes its SC, not its frames, out of the totals).
+ */
+void macsec_secy_rx_sc_totals(const struct macsec_secy *secy, struct macsec_rx_sc_stats *out);
 
 /** Per-lcore state: @p worker < MACSEC_MAX_WORKERS; allocates the engine context and bounce buffer. */
 int macsec_lcore_init(struct macsec_lcore *lc, unsigned int worker,

@@ -125,6 +125,9 @@ read -r -a s_old <<<"$(session b)"
 kill -KILL "$GB"; wait "$GB" 2>/dev/null || true
 # The traffic stops with B: from here on nothing but the replays can reach hA.
 kill -INT "$PING"; wait "$PING" 2>/dev/null || true
+# A's receive counters now: the totals over its SCs, and B's SC's own.
+rx_ok() { ctl_get "$WORK/a.sock" "(s['links'][0]['rx_sc_totals']['InPktsOK'], sum(c['InPktsOK'] for c in s['links'][0]['rx_sc'] if c['sci'] == '$GB_SCI'))"; }
+ok_before=$(rx_ok)
 GB=$(gw_start b2 "${P}gB" "$WORK/b.yaml" "$WORK/b2.log"); PIDS+=("$GB")
 t_start=$(date +%s%N)
 echo "B killed (its SAK: key number ${s_old[2]} on AN ${s_old[1]}) and restarted"
@@ -155,4 +158,14 @@ ip netns exec "${P}hA" ping -c 20 -i 0.05 -W 2 -q "$HOST_B_IP" >"$WORK/ping2" ||
 grep -q " 0% packet loss" "$WORK/ping2" || fail "traffic after the restart: $(grep loss "$WORK/ping2")"
 echo "traffic A -> B flows again: $(grep -o '[0-9]* received.*loss' "$WORK/ping2")"
 grep -h "MKA s\|MKA n\|SAK" "$WORK/a.log" | sed 's/^/  A: /' | tail -8
+# B's old peer went, and its SC with it: a new SC counts from zero, but A's totals keep the
+# old SC's frames (docs/counters.md, rx_sc_totals).
+ok_after=$(rx_ok)
+$PY - "$ok_before" "$ok_after" <<'PY' || fail "A's receive SC totals lost the frames of B's removed SC"
+import ast, sys
+(t0, b0), (t1, b1) = (ast.literal_eval(a) for a in sys.argv[1:3])
+print(f"A's InPktsOK: totals {t0} -> {t1}; B's SC {b0} -> {b1}"
+      + (" (a new SC)" if b1 < b0 else ""))
+sys.exit(0 if t1 >= t0 + (b1 if b1 < b0 else b1 - b0) else 1)
+PY
 echo "PASS fault-peer-restart $SUITE, $MEMBERS members"

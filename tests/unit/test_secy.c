@@ -2,8 +2,9 @@
 /*
  * SecY behaviour (802.1AE clause 10) on rte_mbuf bursts: every receive outcome of 10.6 under
  * each validateFrames setting, MTU, PN exhaustion and threshold, the burst contract, a TX SA
- * shared by two threads, SA/SC management errors, confidentiality offsets, rekey by AN, and
- * random round trips across suites, engines, sizes, segmentations and clear tags.
+ * shared by two threads, SA/SC management errors, confidentiality offsets, rekey by AN, receive
+ * SC totals across an SC's removal, and random round trips across suites, engines, sizes,
+ * segmentations and clear tags.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -555,6 +556,86 @@ static void test_rekey_by_an(void **state)
 	th_secy_free(rx, &lrx);
 }
 
+/* A reclaim that holds what the SecY retires until the test says the grace period is over. */
+static struct { void *obj; void (*destroy)(void *obj); } held[16];
+static unsigned int n_held;
+
+static void hold(void *ctx, void *obj, void (*destroy)(void *obj))
+{
+	(void)ctx;
+	assert_true(n_held < 16);
+	held[n_held].obj = obj;
+	held[n_held++].destroy = destroy;
+}
+
+static void grace_end(void)
+{
+	for (unsigned int i = 0; i < n_held; i++)
+		held[i].destroy(held[i].obj);
+	n_held = 0;
+}
+
+/* The receive SC totals keep a removed SC's frames, and the ones counted in its grace period. */
+static void test_rx_sc_totals(void **state)
+{
+	static uint8_t f[100], w[3][200], out[200];
+	const struct macsec_reclaim rc = { hold, NULL };
+	const struct macsec_aead_engine *e = macsec_aead_find("openssl");
+	struct macsec_secy_conf c;
+	struct macsec_sa_params p;
+	struct macsec_lcore ltx, lrx;
+	struct macsec_secy *tx, *rx = NULL;
+	struct macsec_rx_sc *sc;
+	struct macsec_rx_sc_stats t;
+	int n[3];
+	(void)state;
+
+	th_conf_default(&c, MACSEC_CS_GCM_AES_128);
+	c.replay_protect = true;
+	c.replay_window = 0;
+	frame_make(f, 100, 0x0800, 9);
+	tx = tx_new("openssl", &c, SCI_A, 0, 1, &ltx);
+	for (int i = 0; i < 3; i++)
+		n[i] = th_run(tx, &ltx, true, f, 100, 0, w[i], sizeof(w[i]));    /* PNs 1, 2, 3 */
+	assert_non_null(e);
+	assert_int_equal(macsec_secy_create(&rx, &c, e, &rc), 0);
+	assert_int_equal(macsec_lcore_init(&lrx, 0, e, 16384), 0);
+	sa_params(&p, c.cipher_suite, 0, 1, 0);
+	assert_int_equal(macsec_secy_rx_sc_add(rx, SCI_A), 0);
+	assert_int_equal(macsec_secy_rx_sa_install(rx, SCI_A, &p), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(th_run(rx, &lrx, false, w[i], (uint32_t)n[i], 0, out, sizeof(out)), 100);
+	macsec_secy_rx_sc_totals(rx, &t);
+	assert_true(t.in_pkts_ok == 2 && t.in_pkts_late == 0);
+
+	/* The peer leaves: its SC goes, its two frames stay in the totals. */
+	sc = macsec_rx_sc_table_find(macsec_secy_rx_scs(rx), SCI_A);
+	assert_non_null(sc);
+	assert_int_equal(macsec_secy_rx_sc_remove(rx, SCI_A), 0);
+	macsec_secy_rx_sc_totals(rx, &t);
+	assert_int_equal(t.in_pkts_ok, 2);
+	/* A worker that took the old table before the swap still counts a frame on it. */
+	__atomic_add_fetch(&sc->stats[0].in_pkts_ok, 1, __ATOMIC_RELAXED);
+	macsec_secy_rx_sc_totals(rx, &t);
+	assert_int_equal(t.in_pkts_ok, 2);
+	grace_end();
+	macsec_secy_rx_sc_totals(rx, &t);
+	assert_int_equal(t.in_pkts_ok, 3);
+
+	/* It comes back: a new SC counts from 0, the totals go on. */
+	assert_int_equal(macsec_secy_rx_sc_add(rx, SCI_A), 0);
+	assert_int_equal(macsec_secy_rx_sa_install(rx, SCI_A, &p), 0);
+	assert_int_equal(th_run(rx, &lrx, false, w[2], (uint32_t)n[2], 0, out, sizeof(out)), 100);
+	assert_int_equal(th_run(rx, &lrx, false, w[0], (uint32_t)n[0], 0, out, sizeof(out)), -1);
+	macsec_secy_rx_sc_totals(rx, &t);
+	assert_true(t.in_pkts_ok == 4 && t.in_pkts_late == 1);
+	sc = macsec_rx_sc_table_find(macsec_secy_rx_scs(rx), SCI_A);
+	assert_true(sc->stats[0].in_pkts_ok == 1 && sc->stats[0].in_pkts_late == 1);
+	grace_end();
+	th_secy_free(rx, &lrx);
+	th_secy_free(tx, &ltx);
+}
+
 /* Confidentiality offset: the first 30/50 user-data octets stay clear and are authenticated. */
 static void test_conf_offset(void **state)
 {
@@ -758,6 +839,7 @@ int main(void)
 		cmocka_unit_test(test_tx_not_in_use),
 		cmocka_unit_test(test_management_errors),
 		cmocka_unit_test(test_rekey_by_an),
+		cmocka_unit_test(test_rx_sc_totals),
 		cmocka_unit_test(test_conf_offset),
 		cmocka_unit_test(test_random_roundtrip),
 	};

@@ -27,6 +27,11 @@ trap cleanup EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 umask 077
+# Kernel rings of 2048 frames on the gateways' af_packet ports (512 by default): both gateways,
+# both hosts and iperf3 share this box's CPUs, and a worker that loses its CPU for a moment
+# overflowed the 512-frame ring (4-7 k frames "missed" a run, thousands of TCP retransmits;
+# docs/operator-guide.md).
+export AFP_OPTS=framecnt=2048
 say "topology: hosts and gateways in namespaces ${P}hA ${P}gA ${P}gB ${P}hB"
 topo_up
 if [ "$KEYS" = static ]; then

@@ -34,8 +34,8 @@ XPN_SALT=0102030405060708090a0b0c
 
 # gw_conf_head FILE NAME SOCKET PLAIN_IF PROT_IF SUITE MY_SCI: the gateway, one link on
 # af_packet ports and its SecY; the key agreement part follows (write_gw_conf*).
-# AFP_PROT_OPTS (optional): more net_af_packet devargs for the protected port, e.g.
-# framecnt=4096.
+# AFP_OPTS (optional): more net_af_packet devargs for both ports, e.g. framecnt=4096;
+# AFP_PROT_OPTS: for the protected port only.
 gw_conf_head() {
 	local f=$1 name=$2 sock=$3 pif=$4 xif=$5 suite=$6 sci=$7
 	cat >"$f" <<YAML
@@ -45,8 +45,8 @@ idle_sleep_us: 50
 state_dir: $(cd "$(dirname "$f")" && pwd)/state
 links:
   - name: $name
-    plain: {port: "net_af_packet_${name}p,iface=$pif,qpairs=1"}
-    protected: {port: "net_af_packet_${name}x,iface=$xif,qpairs=1${AFP_PROT_OPTS:+,$AFP_PROT_OPTS}"}
+    plain: {port: "net_af_packet_${name}p,iface=$pif,qpairs=1${AFP_OPTS:+,$AFP_OPTS}"}
+    protected: {port: "net_af_packet_${name}x,iface=$xif,qpairs=1${AFP_OPTS:+,$AFP_OPTS}${AFP_PROT_OPTS:+,$AFP_PROT_OPTS}"}
     secy:
       cipher_suite: $suite
       encrypt: true

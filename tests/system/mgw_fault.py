@@ -421,13 +421,16 @@ def replay_expect(link, sci, frames, dead_sa, window=64):
 
 
 def replay_counted(a, b, sci):
-    """Counter deltas between stats documents a and b for frames of one SCI (an SC created in
-    between counts from 0), and what the plain port sent."""
-    sc = lambda l: next((s for s in l["rx_sc"] if s["sci"] == sci), {})
-    s0, s1 = sc(a), sc(b)
-    same = bool(s0) and bool(s1)
-    got = {k: s1.get(k, 0) - (s0.get(k, 0) if same else 0)
-           for k in ("InPktsNotUsingSA", "InPktsLate", "InPktsNotValid", "InPktsOK")}
+    """Counter deltas between stats documents a and b for frames of one SCI, and what the
+    plain port sent. MKA may delete the SCI's receive SC and make it anew between a and b
+    (its peer left and came back): the SC's own counters then restart from 0 and the old
+    SC's last counts are gone from rx_sc, so the deltas come from the link's rx_sc_totals
+    (deleted SCs included) less the other SCIs' own deltas (an SC new since a from 0)."""
+    keys = ("InPktsNotUsingSA", "InPktsLate", "InPktsNotValid", "InPktsOK")
+    others = lambda l: {s["sci"]: s for s in l["rx_sc"] if s["sci"] != sci}
+    oa, ob = others(a), others(b)
+    got = {k: b["rx_sc_totals"][k] - a["rx_sc_totals"][k]
+           - sum(s[k] - oa.get(x, {}).get(k, 0) for x, s in ob.items()) for k in keys}
     got["InPktsNoSCI"] = b["secy"]["InPktsNoSCI"] - a["secy"]["InPktsNoSCI"]
     got["port_closed_drop"] = b["gateway"]["port_closed_drop"] - a["gateway"]["port_closed_drop"]
     got["delivered"] = b["ports"]["plain"]["opackets"] - a["ports"]["plain"]["opackets"]

@@ -170,6 +170,17 @@ static json_t *sa_state(const struct macsec_sa *sa, bool tx)
 	return o;
 }
 
+/* The eight RX SC counters of 802.1AE 10.7.9, by their MIB names. */
+static json_t *rx_sc_counters(const struct macsec_rx_sc_stats *cs)
+{
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+		"InPktsOK", u64(cs->in_pkts_ok), "InPktsInvalid", u64(cs->in_pkts_invalid),
+		"InPktsNotValid", u64(cs->in_pkts_not_valid), "InPktsLate", u64(cs->in_pkts_late),
+		"InPktsDelayed", u64(cs->in_pkts_delayed), "InPktsUnchecked", u64(cs->in_pkts_unchecked),
+		"InPktsNotUsingSA", u64(cs->in_pkts_not_using_sa),
+		"InPktsUnusedSA", u64(cs->in_pkts_unused_sa));
+}
+
 /* imissed includes an af_packet port's kernel ring drops (the PMD leaves them out). */
 static json_t *port_stats(uint16_t port, struct gw_port_kstats *ks)
 {
@@ -211,21 +222,18 @@ static json_t *link_stats(struct gw_link *l)
 	for (uint32_t i = 0; i < t->n; i++) {
 		const struct macsec_rx_sc *sc = t->sc[i];
 		struct macsec_rx_sc_stats cs;
-		json_t *sas = json_array();
+		json_t *sas = json_array(), *o;
 
 		macsec_rx_sc_stats_sum(sc, &cs);
 		for (unsigned int an = 0; an < MACSEC_NUM_AN; an++)
 			if (sc->sa[an] != NULL)
 				json_array_append_new(sas, sa_state(sc->sa[an], false));
-		json_array_append_new(rx_scs, json_pack(
-			"{s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-			"sci", hex64(sc->sci), "active", sc->active != 0,
-			"InPktsOK", u64(cs.in_pkts_ok), "InPktsInvalid", u64(cs.in_pkts_invalid),
-			"InPktsNotValid", u64(cs.in_pkts_not_valid), "InPktsLate", u64(cs.in_pkts_late),
-			"InPktsDelayed", u64(cs.in_pkts_delayed),
-			"InPktsUnchecked", u64(cs.in_pkts_unchecked),
-			"InPktsNotUsingSA", u64(cs.in_pkts_not_using_sa),
-			"InPktsUnusedSA", u64(cs.in_pkts_unused_sa), "sa", sas));
+		o = rx_sc_counters(&cs);
+
+		json_object_set_new(o, "sci", hex64(sc->sci));
+		json_object_set_new(o, "active", json_boolean(sc->active != 0));
+		json_object_set_new(o, "sa", sas);
+		json_array_append_new(rx_scs, o);
 	}
 	for (unsigned int w = 0; w < MACSEC_MAX_WORKERS; w++) {
 		eapol += l->ws[w].eapol_rx;
@@ -256,14 +264,7 @@ static json_t *link_stats(struct gw_link *l)
 		struct macsec_rx_sc_stats rt;
 
 		macsec_secy_rx_sc_totals(s, &rt);
-		json_object_set_new(doc, "rx_sc_totals", json_pack(
-			"{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-			"InPktsOK", u64(rt.in_pkts_ok), "InPktsInvalid", u64(rt.in_pkts_invalid),
-			"InPktsNotValid", u64(rt.in_pkts_not_valid), "InPktsLate", u64(rt.in_pkts_late),
-			"InPktsDelayed", u64(rt.in_pkts_delayed),
-			"InPktsUnchecked", u64(rt.in_pkts_unchecked),
-			"InPktsNotUsingSA", u64(rt.in_pkts_not_using_sa),
-			"InPktsUnusedSA", u64(rt.in_pkts_unused_sa)));
+		json_object_set_new(doc, "rx_sc_totals", rx_sc_counters(&rt));
 
 		json_object_set_new(g, "port_closed_drop", u64(closed));
 		json_object_set_new(g, "mkpdu_tx", u64(mk));

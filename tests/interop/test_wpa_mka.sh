@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Interop: wpa_supplicant 2.10's MKA (macsec_linux, PSK CAK, GCM-AES-128) in a QEMU/TCG VM as macsec-gw's peer.
 #
-# Default: the VM against our gateway, twice: VM key server (VM priority 16, ours 32), then us
-# key server (VM 64, ours 32).
+# Default: the VM against our gateway, three times: VM key server (VM priority 16, ours 32),
+# us key server (VM 64, ours 32), and us key server forcing two rekeys while the host pings the
+# VM every 0.1 s (gw-ks-rekey: the kernel's SAs move to each new AN without losing an echo),
+# and the VM key server while our gateway restarts (vm-ks-restart: a new participant, to which
+# wpa_supplicant must distribute a new SAK; then pings over it).
 #
 #   +-----------------------------+          (netns ${P}gw)                         (netns ${P}host)
 #   | QEMU/TCG: Debian kernel     |  TAP    +------------------------------+  veth  +-------------+
@@ -26,7 +29,7 @@
 # nothing but 0x888e (EAPOL) and 0x88e5 (MACsec).
 #
 # usage: [BUILD=build-interop] tests/interop/test_wpa_mka.sh [--vm-pair] [CASE...]
-#        CASE: vm-ks gw-ks (default both); with --vm-pair: a-ks b-ks (default both)
+#        CASE: vm-ks gw-ks gw-ks-rekey vm-ks-restart (default all); with --vm-pair: a-ks b-ks (default both)
 # exit:  0 pass, 1 fail
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -42,7 +45,7 @@ VM2_MAC=52:54:00:12:34:03 VM2_IP=192.0.2.3
 PAIR=0
 [ "${1:-}" = --vm-pair ] && { PAIR=1; shift; }
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || { [ $PAIR = 1 ] && CASES=(a-ks b-ks) || CASES=(vm-ks gw-ks); }
+[ ${#CASES[@]} -gt 0 ] || { [ $PAIR = 1 ] && CASES=(a-ks b-ks) || CASES=(vm-ks gw-ks gw-ks-rekey vm-ks-restart); }
 
 [ "$(id -u)" = 0 ] || { echo "FAIL: needs root (namespaces, TAP)"; exit 1; }
 if [ $PAIR = 0 ]; then
@@ -120,11 +123,126 @@ wire_checks() {
 		test -z "$(echo "$types" | tr ' ' '\n' | grep -v '^0x888e$\|^0x88e5$\|^$')"
 }
 
-run_gw_case() {  # vm-ks | gw-ks
-	local cs=$1 run vm_prio want_ks hp=skipped
+# gw_json SOCK OUT EXPR: EXPR over our `stats --json` (s; k = the SAK in use: the CP's
+# latest key, or once it has retired the one before, 802.1X 12.5 RETIRE, its old key)
+gw_json() {
+	gw_stats "$1" "$2" 2>/dev/null &&
+		json_get "$2" "(lambda m, k: $3)(s['links'][0]['mka'], s['links'][0]['mka']['latest_key'] or s['links'][0]['mka']['old_key'])" 2>/dev/null
+}
+
+# rekey_under_ping RUN N: the host pings the VM every 0.1 s while we, the key server, force N
+# rekeys. Each new SAK must be in use both ways (our TX on it, and the VM's echo replies
+# validated on our RX SA of its AN) before the next. 0 when every echo came back.
+rekey_under_ping() {
+	local run=$1 n=$2 i t kn0 an ok r=0 c
+	c=$((n * 45 + 30))
+	kn0=$(gw_json "$run/gw.sock" "$run/rk.json" "k['key_number']") || return 1
+	ip netns exec "${P}host" "${HOST_PING[@]}" -c $c -i 0.1 -W 2 "$VM_IP" >"$run/host-ping.txt" 2>&1 &
+	HP_PID=$!
+	sleep 1.5
+	for ((i = 1; i <= n; i++)); do
+		echo "rekey $i at $(date +%T.%N | cut -c1-12)" >>"$run/rekey.txt"
+		"$CTL_BIN" -s "$run/gw.sock" rekey kvm >>"$run/rekey.txt" 2>&1 || r=1
+		ok=no
+		for ((t = 0; t < 60; t++)); do   # 6 s
+			an=$(gw_json "$run/gw.sock" "$run/rk.json" \
+				"k['an'] if k['key_number'] == $kn0 + $i and k['tx'] else -1") || an=-1
+			if [ "$an" -ge 0 ] && [ "$(json_get "$run/rk.json" "s['links'][0]['tx_sc']['encoding_an']")" = "$an" ] &&
+				gt0 "$(json_get "$run/rk.json" "sum(a['InPktsOK'] for sc in s['links'][0]['rx_sc'] for a in sc['sa'] if a['an'] == $an)")"; then
+				ok=yes; break
+			fi
+			sleep 0.1
+		done
+		echo "rekey $i: key number $((kn0 + i)) AN $an in use both ways: $ok ($((t / 10)).$((t % 10)) s)" >>"$run/rekey.txt"
+		[ $ok = yes ] || r=1
+		sleep 1.5   # frames on the new SA before the next rekey
+	done
+	wait "$HP_PID" || r=1
+	HP_PID=""
+	return $r
+}
+
+# restart_rejoin RUN: the VM is the key server. Our gateway stops (SIGTERM) and starts again
+# with the same config: a new participant (new MI) with the same SCI. wpa_supplicant must take
+# it as a live peer and distribute a SAK to it; once we are secured on that SAK (TX and RX), the
+# host pings the VM. 0 when it was secured in time and every echo came back.
+restart_rejoin() {
+	local run=$1 kn0 t t0 an=-1 ok=no
+	kn0=$(gw_json "$run/gw.sock" "$run/rj.json" "k['key_number']") || return 1
+	gw_stop
+	t0=$(now)
+	gw_start "${P}gw" "$run/gw.yaml" "$run/gw-restarted.log"
+	gw_wait_ready "$run/gw.sock" "$GW_PID" 20 || return 1
+	for ((t = 0; t < 200; t++)); do   # 20 s
+		an=$(gw_json "$run/gw.sock" "$run/rj.json" "k['an'] if m['secured'] and not m['key_server'] and k['key_number'] > $kn0 and k['tx'] and k['rx'] else -1") || an=-1
+		[ "$an" -ge 0 ] && { ok=yes; break; }
+		sleep 0.1
+	done
+	echo "restart: secured on a new SAK (key number before $kn0, AN $an): $ok, $(secs "$t0") s after the stop" >"$run/restart.txt"
+	[ $ok = yes ] || return 1
+	ip netns exec "${P}host" "${HOST_PING[@]}" -c 20 -i 0.2 -W 2 "$VM_IP" >"$run/host-ping.txt" 2>&1 &
+	HP_PID=$!
+	wait "$HP_PID" || { HP_PID=""; return 1; }
+	HP_PID=""
+}
+
+# restart_checks RUN: after restart_rejoin, what both sides must show
+restart_checks() {
+	local run=$1 s c an kan f v
+	s=$run/gw-stats.json c=$run/console.log
+	check "gateway restarted and secured again on a SAK from the VM ($(cat "$run/restart.txt" 2>/dev/null))" \
+		grep -q ': yes,' "$run/restart.txt"
+	[ -s "$s" ] || return 0
+	an=$(json_get "$s" "(s['links'][0]['mka']['latest_key'] or s['links'][0]['mka']['old_key'])['an']")
+	kan=$(vm_macsec_encoding_sa "$c")
+	check "kernel: TX SA in use $kan = the new key's AN $an" test "$kan" = "$an"
+	check "kernel: RX SA $an InPktsOK > 0 ($(vm_macsec_stat "$c" rxsa InPktsOK "$an"))" \
+		gt0 "$(vm_macsec_stat "$c" rxsa InPktsOK "$an")"
+	for f in InPktsInvalid InPktsNotValid; do
+		v=$(vm_macsec_stat "$c" rxsc "$f")
+		check "kernel: RX SC $f = 0 ($v)" eq0 "$v"
+	done
+	for f in InPktsInvalid InPktsNotValid InPktsLate InPktsNotUsingSA InPktsUnusedSA; do
+		v=$(json_get "$s" "s['links'][0]['rx_sc_totals']['$f']")
+		check "gateway (restarted): RX SC totals $f = 0 ($v)" eq0 "$v"
+	done
+}
+
+# rekey_checks RUN N: after rekey_under_ping, what both sides must show
+rekey_checks() {
+	local run=$1 n=$2 s c tx rx an kan f v
+	s=$run/gw-stats.json c=$run/console.log
+	tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$run/host-ping.txt")
+	rx=$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' "$run/host-ping.txt")
+	check "host: every echo across $n rekeys answered (${rx:-?}/${tx:-?})" \
+		test -n "$tx" -a "${rx:-x}" = "$tx"
+	check "gateway: $n rekeys forced, each in use both ways ($(grep -c 'both ways: yes' "$run/rekey.txt")/$n)" \
+		test "$(grep -c 'both ways: yes' "$run/rekey.txt")" = "$n"
+	[ -s "$s" ] || return 0
+	an=$(json_get "$s" "(s['links'][0]['mka']['latest_key'] or s['links'][0]['mka']['old_key'])['an']")
+	check "gateway: last rekey reason $(json_get "$s" "s['links'][0]['mka']['last_rekey_reason']") (want admin)" \
+		test "$(json_get "$s" "s['links'][0]['mka']['last_rekey_reason']")" = admin
+	kan=$(vm_macsec_encoding_sa "$c")
+	check "kernel: TX SA in use $kan = our latest key's AN $an" test "$kan" = "$an"
+	check "kernel: RX SA $an InPktsOK > 0 ($(vm_macsec_stat "$c" rxsa InPktsOK "$an"))" \
+		gt0 "$(vm_macsec_stat "$c" rxsa InPktsOK "$an")"
+	for f in InPktsInvalid InPktsNotValid InPktsLate InPktsNotUsingSA InPktsUnusedSA; do
+		v=$(vm_macsec_stat "$c" rxsc "$f")
+		check "kernel: RX SC $f = 0 ($v)" eq0 "$v"
+		v=$(json_get "$s" "s['links'][0]['rx_sc_totals']['$f']")
+		check "gateway: RX SC totals $f = 0 ($v)" eq0 "$v"
+	done
+	check "gateway: TX SA $an OutPktsEncrypted > 0" gt0 "$(json_get "$s" \
+		"sum(a['OutPktsEncrypted'] for a in s['links'][0]['tx_sc']['sa'] if a['an'] == $an)")"
+}
+
+run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
+	local cs=$1 run vm_prio want_ks hp=skipped rekeys=0 restart=0 hold=2
 	case "$cs" in   # lower value wins (802.1X 9.5.1); want_ks: the VM's is_key_server
 	vm-ks) vm_prio=16 want_ks=Yes ;;
 	gw-ks) vm_prio=64 want_ks=No ;;
+	gw-ks-rekey) vm_prio=64 want_ks=No rekeys=2 hold=$((2 * 6 + 8)) ;;
+	vm-ks-restart) vm_prio=16 want_ks=Yes restart=1 hold=30 ;;
 	*) echo "unknown case $cs"; return 2 ;;
 	esac
 	run=$VM_WORK/run-mka-$cs
@@ -142,14 +260,20 @@ run_gw_case() {  # vm-ks | gw-ks
 	capture_start "${P}gw" "$GW_TAP" "$run/tap.pcap" || true
 	vm_start 1 "${P}gw" "$GW_TAP" "$VM_MAC" "$run/console.log" MODE=mka VM_IP="$VM_IP/24" \
 		PEER_IP="$HOST_IP" CAK="$MKA_CAK" CKN="$MKA_CKN" PRIO="$vm_prio" \
-		SECURE_TIMEOUT="$SECURE_TIMEOUT" SETTLE=1 COUNT="$COUNT" INTERVAL=0.3 HOLD=2
+		SECURE_TIMEOUT="$SECURE_TIMEOUT" SETTLE=1 COUNT="$COUNT" INTERVAL=0.3 HOLD=$hold
 	if vm_wait_line "$run/console.log" '^MGW: hold=' $((SECURE_TIMEOUT + 40)) 1; then
-		ip netns exec "${P}host" "${HOST_PING[@]}" -c 3 -i 0.2 -W 2 "$VM_IP" >"$run/host-ping.txt" 2>&1 &
-		HP_PID=$!
-		wait "$HP_PID" && hp=ok || hp=fail
-		HP_PID=""
+		if [ $rekeys -gt 0 ]; then
+			rekey_under_ping "$run" $rekeys && hp=ok || hp=fail
+		elif [ $restart = 1 ]; then
+			restart_rejoin "$run" && hp=ok || hp=fail
+		else
+			ip netns exec "${P}host" "${HOST_PING[@]}" -c 3 -i 0.2 -W 2 "$VM_IP" >"$run/host-ping.txt" 2>&1 &
+			HP_PID=$!
+			wait "$HP_PID" && hp=ok || hp=fail
+			HP_PID=""
+		fi
 	fi
-	vm_wait_off 1 $((SECURE_TIMEOUT + 40)) || FAILS+=("VM did not power off in time")
+	vm_wait_off 1 $((SECURE_TIMEOUT + hold + 40)) || FAILS+=("VM did not power off in time")
 	sleep 0.3
 	timeout 10 "$CTL_BIN" -s "$run/gw.sock" status >"$run/gw-status.txt" 2>&1 || true
 	gw_stats "$run/gw.sock" "$run/gw-stats.json" || FAILS+=("macsecctl stats failed")
@@ -165,6 +289,8 @@ run_gw_case() {  # vm-ks | gw-ks
 		check "gateway RX SC InPktsOK > 0 ($g_ok)" gt0 "$g_ok"
 		check "gateway TX SC OutPktsEncrypted > 0 ($g_enc)" gt0 "$g_enc"
 	fi
+	[ $rekeys -eq 0 ] || rekey_checks "$run" $rekeys
+	[ $restart = 0 ] || restart_checks "$run"
 	wire_checks "$run/tap.pcap" "$VM_MAC" "$GW_MAC"
 	[ ${#FAILS[@]} -eq 0 ]
 }

@@ -16,7 +16,8 @@
 #   vm_wait_off ID SECONDS              wait for power-off; kill by PID when time is up
 #   vm_stop_all                         kill every QEMU this shell started (for traps)
 #   vm_kv LOG KEY                       value of the last "MGW: KEY=VALUE" console line
-#   vm_macsec_stat LOG SCOPE FIELD      counter from the console's `ip -s macsec show`
+#   vm_macsec_stat LOG SCOPE FIELD [AN] counter from the console's `ip -s macsec show`
+#   vm_macsec_encoding_sa LOG           the kernel's TX SA in use (TXSC ... on SA N)
 #   vm_section LOG NAME                 lines between "MGW: NAME begin" and "MGW: NAME end"
 VM_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_WORK=${VM_WORK:-/tmp/mgw-interop}
@@ -222,25 +223,31 @@ vm_kv() {  # LOG KEY: value of the last "MGW: KEY=VALUE" console line
 	tr -d '\r' <"$1" | sed -n "s/^MGW: $2=//p" | tail -1
 }
 
-# vm_macsec_stat LOG SCOPE FIELD: a counter from the last `ip -s macsec show` on the console,
-# summed over every SA (or SC) of that scope; empty when the console has no such counter.
+# vm_macsec_stat LOG SCOPE FIELD [AN]: a counter from the last `ip -s macsec show` on the
+# console, summed over every SA (or SC) of that scope, or only SA AN's (txsa, rxsa); empty
+# when the console has no such counter.
 # SCOPE: txsa | txsc | rxsa | rxsc | secy. iproute2 prints a "stats: NAME..." header line
 # and the values on the next line; the scope is the last TXSC/RXSC/SA line above it, except
 # for the SecY's own counters, which iproute2 prints just after the TXSC line.
 vm_macsec_stat() {
-	tr -d '\r' <"$1" | awk -v want="$2" -v field="$3" '
+	tr -d '\r' <"$1" | awk -v want="$2" -v field="$3" -v an="${4:-}" '
 		/^MGW: macsec-stats begin/ { on = 1; val = ""; scope = "secy"; next }
 		/^MGW: macsec-stats end/   { on = 0; if (val != "") out = val; next }
 		!on { next }
 		/^ *TXSC:/ { scope = "txsc"; next }
 		/^ *RXSC:/ { scope = "rxsc"; next }
-		/^ *[0-3]: PN / { scope = (scope ~ /^tx/) ? "txsa" : "rxsa"; next }
+		/^ *[0-3]: PN / { scope = (scope ~ /^tx/) ? "txsa" : "rxsa"; sa = $1; sub(/:/, "", sa); next }
 		hdr != "" { n = split(hdr, h); split($0, v)
-			for (i = 1; i <= n; i++) if (h[i] == field && hscope == want) val += v[i]
+			for (i = 1; i <= n; i++)
+				if (h[i] == field && hscope == want && (an == "" || hsa == an)) val += v[i]
 			hdr = ""; next }
 		/^ *stats:/ { hdr = $0; sub(/^ *stats: */, "", hdr)
-			hscope = (hdr ~ /^OutPktsUntagged/) ? "secy" : scope; next }
+			hscope = (hdr ~ /^OutPktsUntagged/) ? "secy" : scope; hsa = sa; next }
 		END { print out }'
+}
+
+vm_macsec_encoding_sa() {  # LOG: N of "TXSC: ... on SA N" in the last `ip -s macsec show`
+	vm_section "$1" macsec-stats | sed -n 's/^ *TXSC: .* on SA \([0-3]\).*/\1/p' | tail -1
 }
 
 vm_section() {  # LOG NAME: the last block the guest printed between "MGW: NAME begin/end"

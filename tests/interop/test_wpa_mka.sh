@@ -6,7 +6,10 @@
 # us key server (VM 64, ours 32), and us key server forcing two rekeys while the host pings the
 # VM every 0.1 s (gw-ks-rekey: the kernel's SAs move to each new AN without losing an echo),
 # and the VM key server while our gateway restarts (vm-ks-restart: a new participant, to which
-# wpa_supplicant must distribute a new SAK; then pings over it).
+# wpa_supplicant must distribute a new SAK; then pings over it), and with the VM's MACsec and
+# wpa_supplicant on a VLAN device, eth0.100 (vlan: the 802.1Q tag in clear before the SecTAG and
+# on MKPDUs, as a carrier's VLAN service needs; our side: vlan_tags_in_clear 1, eapol.vlan 100).
+# The host end of that VLAN is tests/interop/lib/vlan_host.py (this kernel has no 8021q).
 #
 #   +-----------------------------+          (netns ${P}gw)                         (netns ${P}host)
 #   | QEMU/TCG: Debian kernel     |  TAP    +------------------------------+  veth  +-------------+
@@ -29,7 +32,7 @@
 # nothing but 0x888e (EAPOL) and 0x88e5 (MACsec).
 #
 # usage: [BUILD=build-interop] tests/interop/test_wpa_mka.sh [--vm-pair] [CASE...]
-#        CASE: vm-ks gw-ks gw-ks-rekey vm-ks-restart (default all); with --vm-pair: a-ks b-ks (default both)
+#        CASE: vm-ks gw-ks gw-ks-rekey vm-ks-restart vlan (default all); with --vm-pair: a-ks b-ks (default both)
 # exit:  0 pass, 1 fail
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +48,7 @@ VM2_MAC=52:54:00:12:34:03 VM2_IP=192.0.2.3
 PAIR=0
 [ "${1:-}" = --vm-pair ] && { PAIR=1; shift; }
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || { [ $PAIR = 1 ] && CASES=(a-ks b-ks) || CASES=(vm-ks gw-ks gw-ks-rekey vm-ks-restart); }
+[ ${#CASES[@]} -gt 0 ] || { [ $PAIR = 1 ] && CASES=(a-ks b-ks) || CASES=(vm-ks gw-ks gw-ks-rekey vm-ks-restart vlan); }
 
 [ "$(id -u)" = 0 ] || { echo "FAIL: needs root (namespaces, TAP)"; exit 1; }
 if [ $PAIR = 0 ]; then
@@ -53,12 +56,12 @@ if [ $PAIR = 0 ]; then
 	[ -x "$CTL_BIN" ] || { echo "FAIL: no $CTL_BIN"; exit 1; }
 fi
 
-TS_PID="" HP_PID=""
+TS_PID="" HP_PID="" VH_PID=""
 cleanup() {
 	vm_stop_all
-	stop_pid "$HP_PID" "$TS_PID"
+	stop_pid "$HP_PID" "$TS_PID" "$VH_PID"
 	gw_stop
-	TS_PID="" HP_PID=""
+	TS_PID="" HP_PID="" VH_PID=""
 	topo_down
 	ip netns del "${P}pair" 2>/dev/null || true
 }
@@ -103,9 +106,10 @@ vm_checks() {
 }
 
 # wire_checks PCAP MAC...: frames sent by MAC... (the peers, not the bridge's own chatter):
-# MKPDUs from each peer that dissect cleanly, and only EAPOL and MACsec.
+# MKPDUs from each peer that dissect cleanly, and only EAPOL and MACsec. WIRE_VLAN=N: every
+# one of those frames carries one 802.1Q tag with VLAN ID N, and the types are the inner ones.
 wire_checks() {
-	local pcap=$1 n bad types m from=""
+	local pcap=$1 n bad types m from="" vlan=${WIRE_VLAN:-0} tf=eth.type
 	shift
 	for m in "$@"; do from+="${from:+ || }eth.src == $m"; done
 	for m in "$@"; do
@@ -118,7 +122,12 @@ wire_checks() {
 	check "wire: $bad malformed frames or expert errors (tshark $(tshark --version 2>/dev/null | head -1 | awk '{print $3}'))" \
 		test "$bad" -eq 0
 	tshark -r "$pcap" -Y mka -V -O eapol,mka >"${pcap%.pcap}-mkpdus.txt" 2>/dev/null || true
-	types=$(tshark -r "$pcap" -Y "$from" -T fields -e eth.type 2>/dev/null | sort -u | tr '\n' ' ')
+	if [ "$vlan" != 0 ]; then
+		tf=vlan.etype
+		n=$(tshark -r "$pcap" -Y "($from) && !(vlan.id == $vlan && !(vlan.etype == 0x8100))" 2>/dev/null | wc -l)
+		check "wire: $n frames from the peers without one 802.1Q tag of VLAN $vlan" test "$n" -eq 0
+	fi
+	types=$(tshark -r "$pcap" -Y "$from" -T fields -e "$tf" 2>/dev/null | sort -u | tr '\n' ' ')
 	check "wire: EtherTypes are 0x888e/0x88e5 only ($types)" \
 		test -z "$(echo "$types" | tr ' ' '\n' | grep -v '^0x888e$\|^0x88e5$\|^$')"
 }
@@ -237,12 +246,13 @@ rekey_checks() {
 }
 
 run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
-	local cs=$1 run vm_prio want_ks hp=skipped rekeys=0 restart=0 hold=2
+	local cs=$1 run vm_prio want_ks hp=skipped rekeys=0 restart=0 hold=2 vlan=0
 	case "$cs" in   # lower value wins (802.1X 9.5.1); want_ks: the VM's is_key_server
 	vm-ks) vm_prio=16 want_ks=Yes ;;
 	gw-ks) vm_prio=64 want_ks=No ;;
 	gw-ks-rekey) vm_prio=64 want_ks=No rekeys=2 hold=$((2 * 6 + 8)) ;;
 	vm-ks-restart) vm_prio=16 want_ks=Yes restart=1 hold=30 ;;
+	vlan) vm_prio=16 want_ks=Yes vlan=100 hold=8 ;;
 	*) echo "unknown case $cs"; return 2 ;;
 	esac
 	run=$VM_WORK/run-mka-$cs
@@ -250,7 +260,13 @@ run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
 	echo "== $cs: VM priority $vm_prio, gateway $GW_PRIO, logs in $run"
 	(umask 077; echo "$MKA_CAK" >"$run/cak.key")
 	topo_up
-	gw_conf_mka "$run/gw.yaml" "$run/gw.sock" "$run/cak.key" "$MKA_CKN" "$GW_PRIO"
+	gw_conf_mka "$run/gw.yaml" "$run/gw.sock" "$run/cak.key" "$MKA_CKN" "$GW_PRIO" "$vlan"
+	if [ "$vlan" != 0 ]; then   # the host is vlan_host.py, answering only in VLAN $vlan
+		ip -n "${P}host" addr del "$HOST_IP/24" dev "$HOST_IF"
+		ip netns exec "${P}host" "$PY" "$HERE/lib/vlan_host.py" serve "$HOST_IF" "$vlan" \
+			"$HOST_MAC" "$HOST_IP" >"$run/vlan-host.log" 2>&1 &
+		VH_PID=$!
+	fi
 	"$GW_BIN" -- -c "$run/gw.yaml" --check-config >"$run/check-config.txt" 2>&1 ||
 		{ cat "$run/check-config.txt"; FAILS+=("gateway rejects the MKA config"); return 1; }
 	gw_start "${P}gw" "$run/gw.yaml" "$run/gw.log"
@@ -260,12 +276,18 @@ run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
 	capture_start "${P}gw" "$GW_TAP" "$run/tap.pcap" || true
 	vm_start 1 "${P}gw" "$GW_TAP" "$VM_MAC" "$run/console.log" MODE=mka VM_IP="$VM_IP/24" \
 		PEER_IP="$HOST_IP" CAK="$MKA_CAK" CKN="$MKA_CKN" PRIO="$vm_prio" \
-		SECURE_TIMEOUT="$SECURE_TIMEOUT" SETTLE=1 COUNT="$COUNT" INTERVAL=0.3 HOLD=$hold
+		SECURE_TIMEOUT="$SECURE_TIMEOUT" SETTLE=1 COUNT="$COUNT" INTERVAL=0.3 HOLD=$hold VLAN=$vlan
 	if vm_wait_line "$run/console.log" '^MGW: hold=' $((SECURE_TIMEOUT + 40)) 1; then
 		if [ $rekeys -gt 0 ]; then
 			rekey_under_ping "$run" $rekeys && hp=ok || hp=fail
 		elif [ $restart = 1 ]; then
 			restart_rejoin "$run" && hp=ok || hp=fail
+		elif [ "$vlan" != 0 ]; then
+			ip netns exec "${P}host" "$PY" "$HERE/lib/vlan_host.py" ping "$HOST_IF" "$vlan" \
+				"$HOST_MAC" "$HOST_IP" "$VM_MAC" "$VM_IP" 3 0.2 >"$run/host-ping.txt" 2>&1 &
+			HP_PID=$!
+			wait "$HP_PID" && hp=ok || hp=fail
+			HP_PID=""
 		else
 			ip netns exec "${P}host" "${HOST_PING[@]}" -c 3 -i 0.2 -W 2 "$VM_IP" >"$run/host-ping.txt" 2>&1 &
 			HP_PID=$!
@@ -277,7 +299,7 @@ run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
 	sleep 0.3
 	timeout 10 "$CTL_BIN" -s "$run/gw.sock" status >"$run/gw-status.txt" 2>&1 || true
 	gw_stats "$run/gw.sock" "$run/gw-stats.json" || FAILS+=("macsecctl stats failed")
-	stop_pid "$TS_PID"; TS_PID=""
+	stop_pid "$TS_PID" "$VH_PID"; TS_PID="" VH_PID=""
 	gw_stop
 
 	vm_checks vm "$run/console.log" "$want_ks"
@@ -291,7 +313,7 @@ run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
 	fi
 	[ $rekeys -eq 0 ] || rekey_checks "$run" $rekeys
 	[ $restart = 0 ] || restart_checks "$run"
-	wire_checks "$run/tap.pcap" "$VM_MAC" "$GW_MAC"
+	WIRE_VLAN=$vlan wire_checks "$run/tap.pcap" "$VM_MAC" "$GW_MAC"
 	[ ${#FAILS[@]} -eq 0 ]
 }
 

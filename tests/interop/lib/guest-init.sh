@@ -6,6 +6,8 @@
 # MODE=static  macsec0 with `ip macsec` SAs (TX key id 01, RX key id 02, AN 0), ping PEER_IP.
 # MODE=mka     wpa_supplicant -D macsec_linux with a PSK CAK/CKN, wait for Secured=Yes, ping PEER_IP.
 # Then HOLD seconds for the host to ping us, `ip -s macsec show`, "MGW: RESULT=PASS|FAIL ...".
+# VLAN=N (not 0): both modes run on eth0.N, so the 802.1Q tag stays in clear before the SecTAG
+# and wpa_supplicant's MKPDUs carry it.
 export PATH=/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -27,12 +29,18 @@ for m in /modules/*.ko; do insmod "$m" || say "insmod ${m##*/} failed"; done
 # Defaults; /mgw.conf (made per run by vm.sh) overrides them.
 MODE=static CIPHER=gcm-aes-128 VM_IP=192.0.2.2/24 PEER_IP=192.0.2.1 COUNT=5 INTERVAL=0.3
 HOLD=0 PORT=1 PEER_PORT=1 TX_PN=1 RX_PN=1 TX_SSCI=1 RX_SSCI=2 SALT=0102030405060708090a0b0c
-REPLAY_WINDOW=0 PRIO=128 SECURE_TIMEOUT=30 POLICY=1 INTEG_ONLY=0 SETTLE=0 WPA_PID=
+REPLAY_WINDOW=0 PRIO=128 SECURE_TIMEOUT=30 POLICY=1 INTEG_ONLY=0 SETTLE=0 WPA_PID= VLAN=0
 . /mgw.conf
 say "mode=$MODE cipher=$CIPHER mac=$VM_MAC ip=$VM_IP peer=$PEER_IP"
 for f in all default; do echo 1 >/proc/sys/net/ipv6/conf/$f/disable_ipv6; done
 ip link set lo up
 ip link set eth0 address "$VM_MAC" up || result FAIL "no eth0"
+IF=eth0
+if [ "$VLAN" != 0 ]; then
+	IF=eth0.$VLAN
+	ip link add link eth0 name "$IF" type vlan id "$VLAN" && ip link set "$IF" up ||
+		result FAIL "no $IF"
+fi
 
 # ping_peer: COUNT echo requests to PEER_IP; prints ping_tx/ping_rx; 0 when every one came back.
 ping_peer() {
@@ -68,7 +76,7 @@ static_mode() {
 		txo="pn $TX_PN"
 		rxo="pn $RX_PN" ;;
 	esac
-	ip link add link eth0 macsec0 type macsec port "$PORT" cipher "$CIPHER" encrypt on \
+	ip link add link "$IF" macsec0 type macsec port "$PORT" cipher "$CIPHER" encrypt on \
 		send_sci on replay on window "$REPLAY_WINDOW" validate strict || return 1
 	ip macsec add macsec0 tx sa 0 $txo on key 01 "$TX_KEY" || return 1
 	ip macsec add macsec0 rx port "$PEER_PORT" address "$PEER_MAC" || return 1
@@ -99,17 +107,17 @@ EOF
 	say "$(wpa_supplicant -v | head -1)"
 	# -K prints CAK/KEK/ICK/SAK: these are test keys, and the values help debug a peer's KDF.
 	# Its log goes to a file, printed at the end, so that it cannot split our MGW: lines.
-	wpa_supplicant -D macsec_linux -i eth0 -c /etc/wpa.conf -dd -t -K >/tmp/wpa.log 2>&1 &
+	wpa_supplicant -D macsec_linux -i "$IF" -c /etc/wpa.conf -dd -t -K >/tmp/wpa.log 2>&1 &
 	WPA_PID=$!
 	i=0
 	while [ $i -lt $((SECURE_TIMEOUT * 2)) ]; do
-		wpa_cli -i eth0 status 2>/dev/null | grep -q '^Secured=Yes' && { secured=yes; break; }
+		wpa_cli -i "$IF" status 2>/dev/null | grep -q '^Secured=Yes' && { secured=yes; break; }
 		sleep 0.5
 		i=$((i + 1))
 	done
 	say "secured=$secured uptime=$(up)"
 	say "wpa-status begin"
-	wpa_cli -i eth0 status
+	wpa_cli -i "$IF" status
 	say "wpa-status end"
 	[ $secured = yes ] || return 1
 	ip link set macsec0 up && ip addr add "$VM_IP" dev macsec0 || return 1
@@ -133,7 +141,7 @@ ip macsec show
 if ping_peer; then rc=0; else rc=1; fi
 hold_and_report
 if [ "$MODE" = mka ]; then
-	say "wpa-status begin"; wpa_cli -i eth0 status; say "wpa-status end"
+	say "wpa-status begin"; wpa_cli -i "$IF" status; say "wpa-status end"
 	wpa_end
 fi
 if [ $rc = 0 ]; then result PASS "ping $PEER_IP over macsec0"; fi

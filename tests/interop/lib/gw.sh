@@ -102,9 +102,16 @@ links:
 YAML
 }
 
-# gw_conf_mka FILE SOCK CAK_FILE CKN PRIORITY: GCM-AES-128 SecY keyed by our MKA.
+# gw_conf_mka FILE SOCK CAK_FILE CKN PRIORITY [VLAN]: GCM-AES-128 SecY keyed by our MKA;
+# with VLAN, one 802.1Q tag in clear and MKPDUs tagged with VLAN (a peer on a VLAN device).
 gw_conf_mka() {
-	local f=$1 sock=$2 cak=$3 ckn=$4 prio=$5
+	local f=$1 sock=$2 cak=$3 ckn=$4 prio=$5 vlan=${6:-0} tags="" eapol=""
+	if [ "$vlan" != 0 ]; then
+		tags="
+      vlan_tags_in_clear: 1"
+		eapol="
+      eapol: {vlan: $vlan}"
+	fi
 	cat >"$f" <<YAML
 # interop: macsec-gw opposite wpa_supplicant's MKA (PSK CAK), GCM-AES-128
 control: {socket: $sock, lcore: 0}
@@ -121,7 +128,7 @@ links:
       replay_protect: true
       replay_window: 0
       validate_frames: strict
-      mtu: 1500
+      mtu: 1500$tags
       sci: "$GW_SCI"
     key_agreement: mka
     mka:
@@ -129,7 +136,7 @@ links:
       ckn: "$ckn"
       key_server_priority: $prio
       hello_time_ms: 2000
-      policy: must-secure
+      policy: must-secure$eapol
 YAML
 }
 

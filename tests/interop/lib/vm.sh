@@ -23,7 +23,7 @@ VM_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_WORK=${VM_WORK:-/tmp/mgw-interop}
 VM_PKGS=${VM_PKGS:-"qemu-system-x86 busybox-static wpasupplicant iproute2 kmod cpio tshark xz-utils"}
 # Modules the guest loads; their dependencies come from modinfo. Built-ins are skipped.
-VM_MODULES="virtio_pci virtio_net af_packet macsec gcm ghash_generic ctr"
+VM_MODULES="virtio_pci virtio_net af_packet macsec gcm ghash_generic ctr 8021q"
 VM_MEM=${VM_MEM:-384}
 VM_PIDS=()
 declare -A VM_PID

@@ -28,6 +28,7 @@ struct gw_mka_link {
 	uint32_t last_kn;
 	uint8_t last_ks_mi[MKA_MI_LEN];
 	int8_t port_state;                       /* last Controlled Port state logged, -1 none */
+	struct mka_ki refused_ki;                /* last SAK refused by key_check(), logged once */
 	uint64_t mkpdu_out_drops;                /* no mbuf, or the control TX ring was full */
 	uint64_t mkpdu_out_too_long;
 };
@@ -71,15 +72,37 @@ static int op_rx_sc_delete(void *ctx, uint64_t sci)
 	return macsec_secy_rx_sc_remove(m->l->secy, sci);
 }
 
-/* An SA of another suite or offset than this SecY's cannot be used (docs/operator-guide.md). */
+/* Table 11-6's Confidentiality Offset codes as an operator reads them. */
+static const char *offset_name(uint8_t co)
+{
+	switch (co) {
+	case MKA_CO_NONE: return "integrity only";
+	case MKA_CO_0: return "encrypted, offset 0";
+	case MKA_CO_30: return "encrypted, offset 30";
+	case MKA_CO_50: return "encrypted, offset 50";
+	default: return "an unknown offset";
+	}
+}
+
+/*
+ * An SA of another suite or offset than this SecY's cannot be used (docs/operator-guide.md).
+ * MKA retries the install on every tick: each refusal counts (secy-errors), the log names
+ * each refused key once.
+ */
 static int key_check(struct gw_mka_link *m, const struct mka_sa_key *k)
 {
 	const struct macsec_secy_conf *c = &m->l->secy->conf;
 
 	if (cs_to_macsec(k->cs) != c->cipher_suite || k->conf_offset != offset_to_mka(c)) {
-		RTE_LOG(WARNING, USER1, "link %s: MKA distributed %s offset code %u; this SecY is %s "
-			"offset code %u: SA refused\n", m->l->conf->name, mka_cs_name(k->cs),
-			k->conf_offset, macsec_cs_name(c->cipher_suite), offset_to_mka(c));
+		if (k->ki.kn != m->refused_ki.kn ||
+		    memcmp(k->ki.mi, m->refused_ki.mi, MKA_MI_LEN) != 0) {
+			m->refused_ki = k->ki;
+			RTE_LOG(WARNING, USER1, "link %s: the key server's SAK (key number %u) is %s, "
+				"%s; this SecY is configured %s, %s: SA refused, the link stays "
+				"unsecured until both ends are configured alike\n", m->l->conf->name,
+				k->ki.kn, mka_cs_name(k->cs), offset_name(k->conf_offset),
+				macsec_cs_name(c->cipher_suite), offset_name(offset_to_mka(c)));
+		}
 		return -EPROTONOSUPPORT;
 	}
 	return 0;

@@ -3,7 +3,8 @@
 # Two gateways keyed by MKA (pre-shared CAK): secured within 10 s of start; a paced UDP
 # stream crosses three forced rekeys and one interval rekey without losing a frame (counted
 # at the hosts and at both gateways); `macsecctl mka` shows peers, key server and rekeys;
-# a gateway with another CAK never secures and nothing crosses.
+# a gateway with another CAK never secures and nothing crosses; nor does one configured
+# integrity only against an encrypting key server (it refuses the SAK, logged and counted).
 #
 #   hA 192.0.2.1 --- [gw A, priority 16] ===== MKA + MACsec ===== [gw B, priority 32] --- hB 192.0.2.2
 #
@@ -103,4 +104,25 @@ icv=$(mka_get "$WORK/b.sock" "m['counters']['in-mkpdu-icv-verification-errors']"
 [ "$icv" -gt 0 ] || fail "no ICV verification error counted with a wrong CAK"
 ip netns exec "${P}hA" ping -c 3 -i 0.2 -W 1 "$HOST_B_IP" >/dev/null 2>&1 && fail "ping crossed with a wrong CAK"
 echo "wrong CAK: not secured, $icv MKPDUs failed their ICV, nothing crossed"
+
+# Configured differently: B integrity only while A, the key server, encrypts. B refuses A's
+# SAK (each refused key logged once, each refusal counted in secy-errors), stays unsecured,
+# and nothing crosses.
+stop_pid "$GB"
+write_gw_conf_mka "$WORK/b.yaml" kb "$WORK/b.sock" gB-plain gB-prot "$SUITE" "$WORK/cak" $CKN "$GB_SCI" 32
+sed -i 's/^\( *encrypt:\) true$/\1 false/' "$WORK/b.yaml"
+grep -q '^ *encrypt: false$' "$WORK/b.yaml" || fail "could not make B integrity only"
+GB=$(gw_start b3 "${P}gB" "$WORK/b.yaml" "$WORK/b3.log"); PIDS+=("$GB")
+gw_wait_socket "$WORK/b.sock" "$GB" 20 || { cat "$WORK/b3.log"; fail "gateway B (integrity only) did not start"; }
+sleep 8
+[ "$(mka_get "$WORK/b.sock" "m['secured']")" = False ] || fail "B secured on a SAK its SecY cannot use"
+se=$(mka_get "$WORK/b.sock" "m['counters']['secy-errors']")
+logged=$(grep -c 'SA refused' "$WORK/b3.log" || true)
+keys=$(grep 'SA refused' "$WORK/b3.log" | grep -o 'key number [0-9]*' | sort -u | wc -l)
+grep 'SA refused' "$WORK/b3.log" | head -2
+[ "$logged" -ge 1 ] || fail "B did not log the refused SAK"
+[ "$logged" -eq "$keys" ] || fail "B logged $logged refusals for $keys keys (want once per key)"
+[ "$se" -gt "$logged" ] || fail "B counted $se secy-errors for $logged logged refusals (want every retry counted)"
+ip netns exec "${P}hA" ping -c 3 -i 0.2 -W 1 "$HOST_B_IP" >/dev/null 2>&1 && fail "ping crossed with B integrity only"
+echo "integrity only against an encrypting key server: not secured, $se refusals counted, $logged logged, nothing crossed"
 echo "PASS mka $SUITE"

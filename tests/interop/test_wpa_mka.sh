@@ -10,6 +10,9 @@
 # wpa_supplicant on a VLAN device, eth0.100 (vlan: the 802.1Q tag in clear before the SecTAG and
 # on MKPDUs, as a carrier's VLAN service needs; our side: vlan_tags_in_clear 1, eapol.vlan 100).
 # The host end of that VLAN is tests/interop/lib/vlan_host.py (this kernel has no 8021q).
+# integ, integ-gw-ks: integrity only on both sides (wpa_supplicant macsec_integ_only=1, our
+# encrypt: false), the VM or we key server: the SAK says no confidentiality, the frames carry
+# E=0 C=0 and clear data.
 #
 #   +-----------------------------+          (netns ${P}gw)                         (netns ${P}host)
 #   | QEMU/TCG: Debian kernel     |  TAP    +------------------------------+  veth  +-------------+
@@ -32,7 +35,7 @@
 # nothing but 0x888e (EAPOL) and 0x88e5 (MACsec).
 #
 # usage: [BUILD=build-interop] tests/interop/test_wpa_mka.sh [--vm-pair] [CASE...]
-#        CASE: vm-ks gw-ks gw-ks-rekey vm-ks-restart vlan (default all); with --vm-pair: a-ks b-ks (default both)
+#        CASE: vm-ks gw-ks gw-ks-rekey vm-ks-restart vlan integ integ-gw-ks (default all); with --vm-pair: a-ks b-ks (default both)
 # exit:  0 pass, 1 fail
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -48,7 +51,7 @@ VM2_MAC=52:54:00:12:34:03 VM2_IP=192.0.2.3
 PAIR=0
 [ "${1:-}" = --vm-pair ] && { PAIR=1; shift; }
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || { [ $PAIR = 1 ] && CASES=(a-ks b-ks) || CASES=(vm-ks gw-ks gw-ks-rekey vm-ks-restart vlan); }
+[ ${#CASES[@]} -gt 0 ] || { [ $PAIR = 1 ] && CASES=(a-ks b-ks) || CASES=(vm-ks gw-ks gw-ks-rekey vm-ks-restart vlan integ integ-gw-ks); }
 
 [ "$(id -u)" = 0 ] || { echo "FAIL: needs root (namespaces, TAP)"; exit 1; }
 if [ $PAIR = 0 ]; then
@@ -90,9 +93,10 @@ capture_start() {  # NS IFACE PCAP
 # wpa_status LOG FIELD: a field of the last `wpa_cli status` the VM printed
 wpa_status() { vm_section "$1" wpa-status | sed -n "s/^$2=//p" | tail -1; }
 
-# vm_checks NAME LOG WANT_KS: what one VM must show
+# vm_checks NAME LOG WANT_KS [TX_FIELD]: what one VM must show (TX_FIELD: the TX SA counter
+# that must have moved, OutPktsEncrypted, or OutPktsProtected for integrity only)
 vm_checks() {
-	local name=$1 c=$2 want_ks=$3 ks
+	local name=$1 c=$2 want_ks=$3 txf=${4:-OutPktsEncrypted} ks
 	tr -d '\r' <"$c" | grep -a '^MGW: \(RESULT\|secured\|ping_\|booted\|DONE\)' | sed "s/^/  $name: /" || true
 	check "$name: wpa_supplicant reports Secured=Yes" test "$(wpa_status "$c" Secured)" = Yes
 	ks=$(wpa_status "$c" is_key_server)
@@ -101,17 +105,19 @@ vm_checks() {
 		test "$(vm_kv "$c" RESULT | cut -d' ' -f1)" = PASS
 	check "$name: kernel RX SA InPktsOK > 0 ($(vm_macsec_stat "$c" rxsa InPktsOK))" \
 		gt0 "$(vm_macsec_stat "$c" rxsa InPktsOK)"
-	check "$name: kernel TX SA OutPktsEncrypted > 0 ($(vm_macsec_stat "$c" txsa OutPktsEncrypted))" \
-		gt0 "$(vm_macsec_stat "$c" txsa OutPktsEncrypted)"
+	check "$name: kernel TX SA $txf > 0 ($(vm_macsec_stat "$c" txsa "$txf"))" \
+		gt0 "$(vm_macsec_stat "$c" txsa "$txf")"
 }
 
 # wire_checks PCAP MAC...: frames sent by MAC... (the peers, not the bridge's own chatter):
 # MKPDUs from each peer that dissect cleanly, and only EAPOL and MACsec. WIRE_VLAN=N: every
 # one of those frames carries one 802.1Q tag with VLAN ID N, and the types are the inner ones.
+# WIRE_DATA_MACS: more sources that send no MKPDUs but whose frames must pass the same checks
+# (a gateway protects frames under the plain host's source MAC).
 wire_checks() {
 	local pcap=$1 n bad types m from="" vlan=${WIRE_VLAN:-0} tf=eth.type
 	shift
-	for m in "$@"; do from+="${from:+ || }eth.src == $m"; done
+	for m in "$@" ${WIRE_DATA_MACS:-}; do from+="${from:+ || }eth.src == $m"; done
 	for m in "$@"; do
 		n=$(tshark -r "$pcap" -Y "eapol && mka && eth.dst == 01:80:c2:00:00:03 && eth.src == $m" \
 			2>/dev/null | wc -l)
@@ -217,6 +223,25 @@ restart_checks() {
 	done
 }
 
+# integ_checks RUN: integrity only on the wire, both ways, and counted as such on both sides
+integ_checks() {
+	local run=$1 s c n
+	s=$run/gw-stats.json c=$run/console.log
+	for m in "$VM_MAC" "$HOST_MAC"; do   # we protect the host's frames under its MAC
+		n=$(tshark -r "$run/tap.pcap" -Y "macsec && eth.src == $m && icmp" 2>/dev/null | wc -l)
+		check "wire: $n MACsec frames from $m with ICMP readable (integrity only)" test "$n" -gt 0
+		n=$(tshark -r "$run/tap.pcap" -Y "macsec && eth.src == $m && (macsec.TCI.E == 1 || macsec.TCI.C == 1)" \
+			2>/dev/null | wc -l)
+		check "wire: $n MACsec frames from $m with E or C set" test "$n" -eq 0
+	done
+	check "kernel: TX SA OutPktsProtected > 0, OutPktsEncrypted = 0 ($(vm_macsec_stat "$c" txsa OutPktsProtected)/$(vm_macsec_stat "$c" txsa OutPktsEncrypted))" \
+		eval 'gt0 "$(vm_macsec_stat "$c" txsa OutPktsProtected)" && eq0 "$(vm_macsec_stat "$c" txsa OutPktsEncrypted)"'
+	[ -s "$s" ] || return 0
+	n=$(json_get "$s" "s['links'][0]['tx_sc']['OutPktsProtected']")
+	check "gateway: TX SC OutPktsProtected > 0 ($n), OutPktsEncrypted = 0" \
+		eval 'gt0 "$n" && eq0 "$(json_get "$s" "s['"'links'][0]['tx_sc']['OutPktsEncrypted'"']")"'
+}
+
 # rekey_checks RUN N: after rekey_under_ping, what both sides must show
 rekey_checks() {
 	local run=$1 n=$2 s c tx rx an kan f v
@@ -245,14 +270,17 @@ rekey_checks() {
 		"sum(a['OutPktsEncrypted'] for a in s['links'][0]['tx_sc']['sa'] if a['an'] == $an)")"
 }
 
-run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
-	local cs=$1 run vm_prio want_ks hp=skipped rekeys=0 restart=0 hold=2 vlan=0
+run_gw_case() {  # a CASE of the usage line (not --vm-pair)
+	local cs=$1 run vm_prio want_ks hp=skipped rekeys=0 restart=0 hold=2 vlan=0 integ=0
+	local txf=OutPktsEncrypted
 	case "$cs" in   # lower value wins (802.1X 9.5.1); want_ks: the VM's is_key_server
 	vm-ks) vm_prio=16 want_ks=Yes ;;
 	gw-ks) vm_prio=64 want_ks=No ;;
 	gw-ks-rekey) vm_prio=64 want_ks=No rekeys=2 hold=$((2 * 6 + 8)) ;;
 	vm-ks-restart) vm_prio=16 want_ks=Yes restart=1 hold=30 ;;
 	vlan) vm_prio=16 want_ks=Yes vlan=100 hold=8 ;;
+	integ) vm_prio=16 want_ks=Yes integ=1 txf=OutPktsProtected ;;
+	integ-gw-ks) vm_prio=64 want_ks=No integ=1 txf=OutPktsProtected ;;
 	*) echo "unknown case $cs"; return 2 ;;
 	esac
 	run=$VM_WORK/run-mka-$cs
@@ -260,7 +288,8 @@ run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
 	echo "== $cs: VM priority $vm_prio, gateway $GW_PRIO, logs in $run"
 	(umask 077; echo "$MKA_CAK" >"$run/cak.key")
 	topo_up
-	gw_conf_mka "$run/gw.yaml" "$run/gw.sock" "$run/cak.key" "$MKA_CKN" "$GW_PRIO" "$vlan"
+	gw_conf_mka "$run/gw.yaml" "$run/gw.sock" "$run/cak.key" "$MKA_CKN" "$GW_PRIO" "$vlan" \
+		"$([ $integ = 1 ] && echo false || echo true)"
 	if [ "$vlan" != 0 ]; then   # the host is vlan_host.py, answering only in VLAN $vlan
 		ip -n "${P}host" addr del "$HOST_IP/24" dev "$HOST_IF"
 		ip netns exec "${P}host" "$PY" "$HERE/lib/vlan_host.py" serve "$HOST_IF" "$vlan" \
@@ -276,7 +305,7 @@ run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
 	capture_start "${P}gw" "$GW_TAP" "$run/tap.pcap" || true
 	vm_start 1 "${P}gw" "$GW_TAP" "$VM_MAC" "$run/console.log" MODE=mka VM_IP="$VM_IP/24" \
 		PEER_IP="$HOST_IP" CAK="$MKA_CAK" CKN="$MKA_CKN" PRIO="$vm_prio" \
-		SECURE_TIMEOUT="$SECURE_TIMEOUT" SETTLE=1 COUNT="$COUNT" INTERVAL=0.3 HOLD=$hold VLAN=$vlan
+		SECURE_TIMEOUT="$SECURE_TIMEOUT" SETTLE=1 COUNT="$COUNT" INTERVAL=0.3 HOLD=$hold VLAN=$vlan INTEG_ONLY=$integ
 	if vm_wait_line "$run/console.log" '^MGW: hold=' $((SECURE_TIMEOUT + 40)) 1; then
 		if [ $rekeys -gt 0 ]; then
 			rekey_under_ping "$run" $rekeys && hp=ok || hp=fail
@@ -302,18 +331,19 @@ run_gw_case() {  # vm-ks | gw-ks | gw-ks-rekey
 	stop_pid "$TS_PID" "$VH_PID"; TS_PID="" VH_PID=""
 	gw_stop
 
-	vm_checks vm "$run/console.log" "$want_ks"
+	vm_checks vm "$run/console.log" "$want_ks" "$txf"
 	check "host: pings to the VM answered ($hp)" test "$hp" = ok
 	local s=$run/gw-stats.json g_ok g_enc
 	if [ -s "$s" ]; then
 		g_ok=$(json_get "$s" "sum(sc['InPktsOK'] for sc in s['links'][0]['rx_sc'])")
-		g_enc=$(json_get "$s" "s['links'][0]['tx_sc']['OutPktsEncrypted']")
+		g_enc=$(json_get "$s" "s['links'][0]['tx_sc']['$txf']")
 		check "gateway RX SC InPktsOK > 0 ($g_ok)" gt0 "$g_ok"
-		check "gateway TX SC OutPktsEncrypted > 0 ($g_enc)" gt0 "$g_enc"
+		check "gateway TX SC $txf > 0 ($g_enc)" gt0 "$g_enc"
 	fi
 	[ $rekeys -eq 0 ] || rekey_checks "$run" $rekeys
 	[ $restart = 0 ] || restart_checks "$run"
-	WIRE_VLAN=$vlan wire_checks "$run/tap.pcap" "$VM_MAC" "$GW_MAC"
+	[ $integ = 0 ] || integ_checks "$run"
+	WIRE_VLAN=$vlan WIRE_DATA_MACS=$HOST_MAC wire_checks "$run/tap.pcap" "$VM_MAC" "$GW_MAC"
 	[ ${#FAILS[@]} -eq 0 ]
 }
 

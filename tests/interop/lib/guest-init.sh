@@ -87,6 +87,11 @@ static_mode() {
 	ip -d link show macsec0
 }
 
+sas_on() {  # macsec0 has a TX SA and an RX SA in state on
+	ip macsec show macsec0 2>/dev/null | awk '/TXSC:/ { sc = "tx" } /RXSC:/ { sc = "rx" }
+		/^ *[0-3]: PN .*state on/ { on[sc] = 1 } END { exit !(on["tx"] && on["rx"]) }'
+}
+
 mka_mode() {
 	local i secured=no
 	cat >/etc/wpa.conf <<EOF
@@ -115,6 +120,14 @@ EOF
 		sleep 0.5
 		i=$((i + 1))
 	done
+	# wpa_supplicant's CP may say SECURED before any SAK exists (seen with macsec_integ_only,
+	# 2 s before its key server made the SAK): wait for the kernel's TX and RX SAs too.
+	i=0
+	while [ $secured = yes ] && [ $i -lt $((SECURE_TIMEOUT * 2)) ] && ! sas_on; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	sas_on || secured=no
 	say "secured=$secured uptime=$(up)"
 	say "wpa-status begin"
 	wpa_cli -i "$IF" status

@@ -102,10 +102,11 @@ links:
 YAML
 }
 
-# gw_conf_mka FILE SOCK CAK_FILE CKN PRIORITY [VLAN]: GCM-AES-128 SecY keyed by our MKA;
-# with VLAN, one 802.1Q tag in clear and MKPDUs tagged with VLAN (a peer on a VLAN device).
+# gw_conf_mka FILE SOCK CAK_FILE CKN PRIORITY [VLAN [ENCRYPT]]: GCM-AES-128 SecY keyed by our
+# MKA; with VLAN (not 0), one 802.1Q tag in clear and MKPDUs tagged with VLAN (a peer on a VLAN
+# device); ENCRYPT false: integrity only.
 gw_conf_mka() {
-	local f=$1 sock=$2 cak=$3 ckn=$4 prio=$5 vlan=${6:-0} tags="" eapol=""
+	local f=$1 sock=$2 cak=$3 ckn=$4 prio=$5 vlan=${6:-0} encrypt=${7:-true} tags="" eapol=""
 	if [ "$vlan" != 0 ]; then
 		tags="
       vlan_tags_in_clear: 1"
@@ -113,7 +114,7 @@ gw_conf_mka() {
       eapol: {vlan: $vlan}"
 	fi
 	cat >"$f" <<YAML
-# interop: macsec-gw opposite wpa_supplicant's MKA (PSK CAK), GCM-AES-128
+# interop: macsec-gw opposite wpa_supplicant's MKA (PSK CAK), GCM-AES-128, encrypt $encrypt
 control: {socket: $sock, lcore: 0}
 workers: [1]
 idle_sleep_us: 50
@@ -123,7 +124,7 @@ links:
     protected: {port: "$(gw_port ix "$GW_TAP")"}
     secy:
       cipher_suite: gcm-aes-128
-      encrypt: true
+      encrypt: $encrypt
       include_sci: true
       replay_protect: true
       replay_window: 0

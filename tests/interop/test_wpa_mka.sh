@@ -277,7 +277,7 @@ run_gw_case() {  # a CASE of the usage line (not --vm-pair)
 	vm-ks) vm_prio=16 want_ks=Yes ;;
 	gw-ks) vm_prio=64 want_ks=No ;;
 	gw-ks-rekey) vm_prio=64 want_ks=No rekeys=2 hold=$((2 * 6 + 8)) ;;
-	vm-ks-restart) vm_prio=16 want_ks=Yes restart=1 hold=30 ;;
+	vm-ks-restart) vm_prio=16 want_ks=Yes restart=1 hold=24 ;;
 	vlan) vm_prio=16 want_ks=Yes vlan=100 hold=8 ;;
 	integ) vm_prio=16 want_ks=Yes integ=1 txf=OutPktsProtected ;;
 	integ-gw-ks) vm_prio=64 want_ks=No integ=1 txf=OutPktsProtected ;;

@@ -107,7 +107,8 @@ echo "wrong CAK: not secured, $icv MKPDUs failed their ICV, nothing crossed"
 
 # Configured differently: B integrity only while A, the key server, encrypts. B refuses A's
 # SAK (each refused key logged once, each refusal counted in secy-errors), stays unsecured,
-# and nothing crosses.
+# and nothing crosses. The refusal does not depend on the suite: checked once, here.
+[ "$SUITE" = gcm-aes-128 ] || { echo "PASS mka $SUITE"; exit 0; }
 stop_pid "$GB"
 write_gw_conf_mka "$WORK/b.yaml" kb "$WORK/b.sock" gB-plain gB-prot "$SUITE" "$WORK/cak" $CKN "$GB_SCI" 32
 sed -i 's/^\( *encrypt:\) true$/\1 false/' "$WORK/b.yaml"

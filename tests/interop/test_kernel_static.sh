@@ -16,9 +16,13 @@
 # OutPktsEncrypted > 0; our RX SC InPktsOK > 0 and TX SC OutPktsEncrypted > 0
 # (`macsecctl stats --json`); no frame rejected on either side; nothing but 0x88e5 on the TAP.
 # The XPN suites start both TX SAs 2-3 PNs below 2^32, so both directions cross it.
+# SUITE+integ: the same with integrity only on both sides (`encrypt off`, `encrypt: false`):
+# OutPktsProtected instead of OutPktsEncrypted, and every MACsec frame on the TAP has E=0 C=0
+# and its ICMP readable.
 #
 # usage: [BUILD=build-interop] tests/interop/test_kernel_static.sh [SUITE...]
-#        SUITE: gcm-aes-128 gcm-aes-256 gcm-aes-xpn-128 gcm-aes-xpn-256 (default: all four)
+#        SUITE: gcm-aes-128 gcm-aes-256 gcm-aes-xpn-128 gcm-aes-xpn-256 (default: all four),
+#               each also as SUITE+integ
 # env:   VM_WORK (cache + logs, default /tmp/mgw-interop), COUNT (pings, 5), GW_PMD
 #        (af_packet | pcap), XPN_VM_PN / XPN_GW_PN (first PNs for XPN), P (netns prefix)
 set -euo pipefail
@@ -68,20 +72,21 @@ ge() { [[ ${1:-} =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ]; }
 
 # run_suite SUITE: one gateway, one VM, one verdict; logs stay in $run.
 run_suite() {
-	local suite=$1 run vm_pn=1 gw_pn=1 xpn=0 why
+	local suite=${1%+integ} run vm_pn=1 gw_pn=1 xpn=0 why integ=0 txf=OutPktsEncrypted
+	[ "$1" = "$suite" ] || integ=1 txf=OutPktsProtected
 	T0=$(now) MARKS=""
 	FAILS=()
-	run=$VM_WORK/run-static-$suite
+	run=$VM_WORK/run-static-$1
 	rm -rf "$run"; mkdir -p "$run"; chmod 700 "$run"
 	if [[ $suite == *xpn* ]]; then xpn=1 vm_pn=$XPN_VM_PN gw_pn=$XPN_GW_PN; fi
-	echo "== $suite: VM TX PN $vm_pn, gateway TX PN $gw_pn, logs in $run"
+	echo "== $1: VM TX PN $vm_pn, gateway TX PN $gw_pn, logs in $run"
 
 	local vmkey gwkey
 	vmkey=$(key_hex "$suite" 11) gwkey=$(key_hex "$suite" 22)
 	(umask 077; echo "$vmkey" >"$run/vm-tx.key"; echo "$gwkey" >"$run/gw-tx.key")
 	topo_up
 	gw_conf_static "$run/gw.yaml" "$run/gw.sock" "$suite" "$run/gw-tx.key" "$gw_pn" \
-		"$run/vm-tx.key" "$vm_pn"
+		"$run/vm-tx.key" "$vm_pn" "$([ $integ = 1 ] && echo false || echo true)"
 	"$GW_BIN" -- -c "$run/gw.yaml" --check-config >"$run/check-config.txt" 2>&1 ||
 		{ cat "$run/check-config.txt"; FAILS+=("gateway rejects the config"); return 1; }
 	gw_start "${P}gw" "$run/gw.yaml" "$run/gw.log"
@@ -99,7 +104,7 @@ run_suite() {
 	vm_start 1 "${P}gw" "$GW_TAP" "$VM_MAC" "$run/console.log" MODE=static CIPHER="$suite" \
 		VM_IP="$VM_IP/24" PEER_IP="$HOST_IP" PEER_MAC="$GW_MAC" PEER_PORT=1 \
 		TX_KEY="$vmkey" RX_KEY="$gwkey" TX_PN="$vm_pn" RX_PN="$gw_pn" TX_SSCI=1 RX_SSCI=2 \
-		SALT="$XPN_SALT" COUNT="$COUNT" INTERVAL=0.3 HOLD=2
+		SALT="$XPN_SALT" COUNT="$COUNT" INTERVAL=0.3 HOLD=2 ENCRYPT="$([ $integ = 1 ] && echo off || echo on)"
 	# While the VM holds (after its own pings), the host pings it back through the gateway.
 	local hp=skipped
 	if vm_wait_line "$run/console.log" '^MGW: hold=' "$SUITE_TIMEOUT" 1; then
@@ -132,25 +137,29 @@ run_suite() {
 	check "host: pings to the VM ($VM_IP) answered ($hp)" test "$hp" = ok
 	local k_ok k_enc k_bad g_ok g_enc g_bad
 	k_ok=$(vm_macsec_stat "$c" rxsa InPktsOK)
-	k_enc=$(vm_macsec_stat "$c" txsa OutPktsEncrypted)
+	k_enc=$(vm_macsec_stat "$c" txsa "$txf")
 	k_bad=$({ for f in InPktsInvalid InPktsNotValid InPktsNotUsingSA InPktsUnusedSA; do
 		vm_macsec_stat "$c" rxsa "$f"; done; for f in InPktsLate InPktsDelayed; do
 		vm_macsec_stat "$c" rxsc "$f"; done; for f in InPktsBadTag InPktsUnknownSCI InPktsNoSCI InPktsNoTag; do
 		vm_macsec_stat "$c" secy "$f"; done; } | awk '{s += $1} END {print s + 0}')
 	check "kernel RX SA InPktsOK > 0 (${k_ok:-none})" gt0 "$k_ok"
-	check "kernel TX SA OutPktsEncrypted > 0 (${k_enc:-none})" gt0 "$k_enc"
+	check "kernel TX SA $txf > 0 (${k_enc:-none})" gt0 "$k_enc"
 	check "kernel rejected nothing (Invalid+NotValid+NotUsingSA+UnusedSA+Late+Delayed+BadTag+UnknownSCI+NoSCI+NoTag = $k_bad)" \
 		eq0 "$k_bad"
 	if [ -s "$s" ]; then
 		g_ok=$(json_get "$s" "s['links'][0]['rx_sc'][0]['InPktsOK']")
-		g_enc=$(json_get "$s" "s['links'][0]['tx_sc']['OutPktsEncrypted']")
+		g_enc=$(json_get "$s" "s['links'][0]['tx_sc']['$txf']")
 		g_bad=$(json_get "$s" "sum(v for k, v in list(s['links'][0]['rx_sc'][0].items()) + list(s['links'][0]['secy'].items()) if isinstance(v, int) and k.startswith('InPkts') and k != 'InPktsOK')")
 		check "gateway RX SC InPktsOK > 0 (${g_ok:-none})" gt0 "$g_ok"
-		check "gateway TX SC OutPktsEncrypted > 0 (${g_enc:-none})" gt0 "$g_enc"
+		check "gateway TX SC $txf > 0 (${g_enc:-none})" gt0 "$g_enc"
+		if [ $integ = 1 ]; then
+			check "integrity only: no SA encrypted, ours or the kernel's ($(json_get "$s" "s['links'][0]['tx_sc']['OutPktsEncrypted']")/$(vm_macsec_stat "$c" txsa OutPktsEncrypted))" \
+				eval 'eq0 "$(json_get "$s" "s['"'links'][0]['tx_sc']['OutPktsEncrypted'"']")" && eq0 "$(vm_macsec_stat "$c" txsa OutPktsEncrypted)"'
+		fi
 		check "gateway rejected nothing (sum of its other InPkts* counters = $g_bad)" eq0 "$g_bad"
-		check "host -> VM: host sent $h_tx, gateway encrypted $g_enc, kernel validated $k_ok" \
+		check "host -> VM: host sent $h_tx, gateway protected $g_enc, kernel validated $k_ok" \
 			test "$h_tx" = "${g_enc:-x}" -a "${g_enc:-x}" = "${k_ok:-y}"
-		check "VM -> host: kernel encrypted $k_enc, gateway validated $g_ok, host received $h_rx" \
+		check "VM -> host: kernel protected $k_enc, gateway validated $g_ok, host received $h_rx" \
 			test "${k_enc:-x}" = "${g_ok:-y}" -a "${g_ok:-y}" = "$h_rx"
 		if [ $xpn = 1 ]; then
 			local g_txpn g_rxpn
@@ -164,6 +173,13 @@ run_suite() {
 	types=$(tshark -r "$run/tap.pcap" -T fields -e eth.type 2>/dev/null | sort | uniq -c |
 		awk '{printf "%s%s x%s", sep, $2, $1; sep = ", "}')
 	check "TAP carried only MACsec, 0x88e5 ($types)" test "${types%% x*}" = 0x88e5 -a "${types#*, }" = "$types"
+	if [ $integ = 1 ]; then
+		local n_ec n_icmp
+		n_ec=$(tshark -r "$run/tap.pcap" -Y "macsec.TCI.E == 1 || macsec.TCI.C == 1" 2>/dev/null | wc -l)
+		n_icmp=$(tshark -r "$run/tap.pcap" -Y "macsec && icmp" 2>/dev/null | wc -l)
+		check "integrity only on the wire: $n_ec frames with E or C set, $n_icmp with ICMP readable" \
+			test "$n_ec" -eq 0 -a "$n_icmp" -gt 0
+	fi
 	mark "checked"
 	echo "  timeline: ${MARKS%, }"
 	[ ${#FAILS[@]} -eq 0 ]
@@ -177,6 +193,7 @@ rc=0
 for suite in "${SUITES[@]}"; do
 	case "$suite" in
 	gcm-aes-128 | gcm-aes-256 | gcm-aes-xpn-128 | gcm-aes-xpn-256) ;;
+	gcm-aes-128+integ | gcm-aes-256+integ | gcm-aes-xpn-128+integ | gcm-aes-xpn-256+integ) ;;
 	*) echo "FAIL: unknown suite $suite"; exit 2 ;;
 	esac
 	ts=$(now)

@@ -30,6 +30,7 @@ for m in /modules/*.ko; do insmod "$m" || say "insmod ${m##*/} failed"; done
 MODE=static CIPHER=gcm-aes-128 VM_IP=192.0.2.2/24 PEER_IP=192.0.2.1 COUNT=5 INTERVAL=0.3
 HOLD=0 PORT=1 PEER_PORT=1 TX_PN=1 RX_PN=1 TX_SSCI=1 RX_SSCI=2 SALT=0102030405060708090a0b0c
 REPLAY_WINDOW=0 PRIO=128 SECURE_TIMEOUT=30 POLICY=1 INTEG_ONLY=0 SETTLE=0 WPA_PID= VLAN=0
+ENCRYPT=on
 . /mgw.conf
 say "mode=$MODE cipher=$CIPHER mac=$VM_MAC ip=$VM_IP peer=$PEER_IP"
 for f in all default; do echo 1 >/proc/sys/net/ipv6/conf/$f/disable_ipv6; done
@@ -76,7 +77,7 @@ static_mode() {
 		txo="pn $TX_PN"
 		rxo="pn $RX_PN" ;;
 	esac
-	ip link add link "$IF" macsec0 type macsec port "$PORT" cipher "$CIPHER" encrypt on \
+	ip link add link "$IF" macsec0 type macsec port "$PORT" cipher "$CIPHER" encrypt "$ENCRYPT" \
 		send_sci on replay on window "$REPLAY_WINDOW" validate strict || return 1
 	ip macsec add macsec0 tx sa 0 $txo on key 01 "$TX_KEY" || return 1
 	ip macsec add macsec0 rx port "$PEER_PORT" address "$PEER_MAC" || return 1

@@ -60,17 +60,17 @@ gw_port() {  # gw_port NAME IFACE: the DPDK device string for one gateway port
 	esac
 }
 
-# gw_conf_static FILE SOCK SUITE TX_KEYFILE TX_PN RX_KEYFILE RX_PN: our SecY (SCI GW_SCI,
-# SSCI 2 with XPN) and one RX SC for the VM (SCI VM_SCI, SSCI 1). The shape is the one
-# tests/system/lib.sh writes, with the first PN of each SA given.
+# gw_conf_static FILE SOCK SUITE TX_KEYFILE TX_PN RX_KEYFILE RX_PN [ENCRYPT]: our SecY (SCI
+# GW_SCI, SSCI 2 with XPN) and one RX SC for the VM (SCI VM_SCI, SSCI 1). The shape is the one
+# tests/system/lib.sh writes, with the first PN of each SA given. ENCRYPT false: integrity only.
 gw_conf_static() {
-	local f=$1 sock=$2 suite=$3 txk=$4 txpn=$5 rxk=$6 rxpn=$7 xtx="" xrx=""
+	local f=$1 sock=$2 suite=$3 txk=$4 txpn=$5 rxk=$6 rxpn=$7 encrypt=${8:-true} xtx="" xrx=""
 	if [[ $suite == *xpn* ]]; then
 		xtx=", ssci: 2, salt: \"$XPN_SALT\""
 		xrx=", ssci: 1, salt: \"$XPN_SALT\""
 	fi
 	cat >"$f" <<YAML
-# interop: macsec-gw opposite the Linux kernel's macsec0 (static keys, $suite)
+# interop: macsec-gw opposite the Linux kernel's macsec0 (static keys, $suite, encrypt $encrypt)
 control: {socket: $sock, lcore: 0}
 workers: [1]
 # Each run its own PN state: the runs reuse one test key across suites, and the XPN runs'
@@ -83,7 +83,7 @@ links:
     protected: {port: "$(gw_port ix "$GW_TAP")"}
     secy:
       cipher_suite: $suite
-      encrypt: true
+      encrypt: $encrypt
       include_sci: true
       replay_protect: true
       replay_window: 0

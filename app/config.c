@@ -136,7 +136,7 @@ static const char *const cfg_xpn_recovery_names[] = {"ieee", "linux", NULL};
 
 static int parse_secy(struct gw_yaml *p, const yaml_node_t *link, struct gw_link_conf *lc)
 {
-	struct macsec_secy_conf *s = &lc->secy;
+	struct macsec_secy_conf *s = &lc->secy, chk;
 	const yaml_node_t *m, *v;
 	const char *why = NULL;
 	size_t old, o2 = 0;
@@ -211,7 +211,17 @@ static int parse_secy(struct gw_yaml *p, const yaml_node_t *link, struct gw_link
 		if (gw_yaml_get_uint(p, m, "port_id", 1, 0xffff, &lc->port_id) < 0)
 			return -EINVAL;
 	}
-	if (macsec_secy_conf_check(s, &why) < 0)   /* the library's word is final */
+	if (s->use_es && (lc->sci_set ? (uint16_t)(s->sci & 0xFFFFu) : lc->port_id) != 1) {
+		gw_yaml_key_push(p, ".use_es");
+		return gw_yaml_fail(p, gw_yaml_map_find(p, m, "use_es"),
+				    "needs the SCI's port identifier 1 (a receiver takes the SCI of an "
+				    "ES frame as its source address and port 1)");
+	}
+	/* the library's word is final; without sci the SCI is the port's MAC || port_id */
+	chk = *s;
+	if (!lc->sci_set)
+		chk.sci = lc->port_id;
+	if (macsec_secy_conf_check(&chk, &why) < 0)
 		return gw_yaml_fail(p, m ? m : link, "%s", why);
 	gw_yaml_key_pop(p, old);
 	return 0;

@@ -32,6 +32,15 @@ static inline uint32_t clear_tag_bytes(const uint8_t *f, uint32_t len, uint8_t m
 	return off - MACSEC_ETH_ADDRS_LEN;
 }
 
+/* The source address @p sa is the first 6 octets of @p sci (ES may be set, 9.5). */
+static inline bool es_source(const uint8_t *sa, uint64_t sci)
+{
+	for (unsigned int i = 0; i < 6; i++)
+		if (sa[i] != (uint8_t)(sci >> (56 - 8 * i)))
+			return false;
+	return true;
+}
+
 /* Per-frame state between the header pass and the crypto completion pass. */
 struct tx_frame {
 	uint8_t *start;      /* DA of the protected frame during crypto */
@@ -63,6 +72,13 @@ static __rte_always_inline void tx_build(const struct macsec_secy *secy, const s
 		memcpy(fr->tags, f + MACSEC_ETH_ADDRS_LEN, ctb);
 	mb_move_addrs(start, f);
 	tag.tci = secy->tx_tci;
+	/*
+	 * 802.1AE 9.5: ES says the SCI is the source address and port 1, so it may be set only
+	 * on frames whose source address is the SCI's. A gateway forwards other stations'
+	 * frames too: those go with ES clear (SC clear as well: the receiver's one SC, 9.9).
+	 */
+	if (unlikely(c->use_es) && !es_source(start + 6, c->sci))
+		tag.tci = (uint8_t)(tag.tci & ~MACSEC_TCI_ES);
 	tag.an = sa->an;
 	tag.pn = (uint32_t)pn;
 	tag.sci = c->sci;

@@ -81,6 +81,9 @@ int macsec_secy_conf_check(const struct macsec_secy_conf *c, const char **why)
 		w = "unknown xpn_recovery";
 	else if (c->use_es && c->include_sci)
 		w = "end station (ES) and include_sci exclude each other";
+	else if (c->use_es && (c->sci & 0xFFFFu) != 1)
+		w = "end station (ES) needs the SCI's port identifier 1 (a receiver takes the "
+		    "SCI of an ES frame as its source address and port 1)";
 	else if (c->use_scb && c->include_sci)
 		w = "single copy broadcast (SCB) and include_sci exclude each other";
 	else if (c->mtu < 64)
@@ -184,7 +187,7 @@ int macsec_secy_create(struct macsec_secy **out, const struct macsec_secy_conf *
 				 (conf->use_scb ? MACSEC_TCI_SCB : 0) |
 				 (conf->encrypt ? MACSEC_TCI_E | MACSEC_TCI_C : 0));
 	secy->tx_plain = conf->encrypt && conf->confidentiality_offset == 0 &&
-			 conf->vlan_tags_in_clear == 0;
+			 conf->vlan_tags_in_clear == 0 && !conf->use_es;   /* ES: per frame, tx_build */
 	secy->rx_scs = t;
 	*out = secy;
 	return 0;

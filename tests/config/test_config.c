@@ -188,6 +188,13 @@ static void check_good_pn_state(const struct gw_conf *c)
 	assert_int_equal(c->pn_reserve, 0x10000);
 }
 
+static void check_good_es(const struct gw_conf *c)
+{
+	assert_true(c->links[0].secy.use_es);
+	assert_false(c->links[0].secy.include_sci);
+	assert_int_equal(c->links[0].port_id, 1);
+}
+
 struct config_case {
 	int id;
 	const char *file;
@@ -255,6 +262,9 @@ static const struct config_case cases[] = {
 	{58, "58-good-pn-state.yaml", 0, 0, 0, NULL, NULL, check_good_pn_state},
 	{59, "59-state-dir-relative.yaml", -EINVAL, 5, 12, "state_dir", "must be an absolute path", NULL},
 	{60, "60-pn-reserve-range.yaml", -EINVAL, 5, 13, "pn_reserve", "out of range 256..1073741824", NULL},
+	{61, "61-es-port.yaml", -EINVAL, 11, 15, "links[0].secy.use_es", "port identifier 1", NULL},
+	{62, "62-es-sci-port.yaml", -EINVAL, 11, 15, "links[0].secy.use_es", "port identifier 1", NULL},
+	{63, "63-es-good.yaml", 0, 0, 0, NULL, NULL, check_good_es},
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))

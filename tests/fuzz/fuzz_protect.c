@@ -208,10 +208,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/*
 	 * What was protected, a peer validates back to the same octets: the receive SecY has the
-	 * same settings and one SC for our SCI with the same SA. With ES the receiver takes the
-	 * SCI from each frame's source address, so there only the contract is checked.
+	 * same settings and one SC for our SCI with the same SA. With ES too: ES goes only on
+	 * frames from the SCI's own source address, the others rely on the one SC (9.9).
 	 */
-	round_trip = c.protect_frames && !c.use_es && sa_mode != 1 && sa_mode != 2;
+	round_trip = c.protect_frames && sa_mode != 1 && sa_mode != 2;
 	if (c.protect_frames && ret > 0) {
 		uint64_t next_pn;
 

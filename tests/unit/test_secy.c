@@ -504,6 +504,11 @@ static void test_management_errors(void **state)
 	th_conf_default(&c, MACSEC_CS_GCM_AES_128);
 	c.use_es = true;
 	assert_int_equal(macsec_secy_conf_check(&c, &why), -EINVAL);
+	c.include_sci = false;                       /* ES with an SCI of port 1: fine */
+	assert_int_equal(macsec_secy_conf_check(&c, &why), 0);
+	c.sci = (c.sci & ~0xFFFFull) | 2;            /* receivers would take port 1 */
+	assert_int_equal(macsec_secy_conf_check(&c, &why), -EINVAL);
+	assert_non_null(strstr(why, "port identifier 1"));
 	th_conf_default(&c, MACSEC_CS_GCM_AES_128);
 	c.vlan_tags_in_clear = 3;
 	assert_int_equal(macsec_secy_conf_check(&c, &why), -EINVAL);
@@ -664,6 +669,47 @@ static void test_conf_offset(void **state)
 			n = th_run(tx, &ltx, true, f, 300, 0, w, sizeof(w));
 			w[28 + off - 1] ^= 1;
 			assert_int_equal(th_run(rx, &lrx, false, w, (uint32_t)n, 0, out, sizeof(out)), -1);
+		}
+		th_secy_free(tx, &ltx);
+		th_secy_free(rx, &lrx);
+	}
+}
+
+/*
+ * ES (9.5) says the SCI is the frame's source address and port 1. A gateway forwards other
+ * stations' frames: only those sent from the SCI's own address may carry ES; the others go
+ * with ES and SC clear, and a point-to-point receiver (one SC, 9.9) still finds the SCI.
+ */
+static void test_es_per_frame(void **state)
+{
+	static const uint8_t own[6] = {0x02, 0, 0, 0x0a, 0x01, 0};   /* SCI_A's address */
+	static uint8_t f[120], w[200], out[200];
+	struct macsec_secy_conf c;
+	struct macsec_lcore ltx, lrx;
+	struct macsec_secy *tx, *rx;
+	(void)state;
+
+	for (int enc = 0; enc < 2; enc++) {
+		th_conf_default(&c, MACSEC_CS_GCM_AES_128);
+		c.encrypt = enc != 0;
+		c.include_sci = false;
+		c.use_es = true;
+		tx = tx_new("ipsec-mb", &c, SCI_A, 0, 1, &ltx);
+		rx = rx_new("ipsec-mb", &c, true, &lrx);
+		for (int from_own = 0; from_own < 2; from_own++) {
+			int n;
+
+			frame_make(f, sizeof(f), 0x0800, (uint8_t)(enc * 2 + from_own));
+			if (from_own)
+				memcpy(f + 6, own, 6);
+			n = th_run(tx, &ltx, true, f, sizeof(f), 0, w, sizeof(w));
+			assert_int_equal(n, (int)sizeof(f) + 8 + 16);
+			assert_memory_equal(w + 6, f + 6, 6);          /* the source address stays */
+			assert_int_equal(w[14] & MACSEC_TCI_SC, 0);
+			assert_int_equal(w[14] & MACSEC_TCI_ES, from_own ? MACSEC_TCI_ES : 0);
+			assert_int_equal(th_run(rx, &lrx, false, w, (uint32_t)n, 0, out, sizeof(out)),
+					 (int)sizeof(f));
+			assert_memory_equal(out, f, sizeof(f));
 		}
 		th_secy_free(tx, &ltx);
 		th_secy_free(rx, &lrx);
@@ -841,6 +887,7 @@ int main(void)
 		cmocka_unit_test(test_rekey_by_an),
 		cmocka_unit_test(test_rx_sc_totals),
 		cmocka_unit_test(test_conf_offset),
+		cmocka_unit_test(test_es_per_frame),
 		cmocka_unit_test(test_random_roundtrip),
 	};
 

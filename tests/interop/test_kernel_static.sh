@@ -18,11 +18,12 @@
 # The XPN suites start both TX SAs 2-3 PNs below 2^32, so both directions cross it.
 # SUITE+integ: the same with integrity only on both sides (`encrypt off`, `encrypt: false`):
 # OutPktsProtected instead of OutPktsEncrypted, and every MACsec frame on the TAP has E=0 C=0
-# and its ICMP readable.
+# and its ICMP readable. SUITE+nosci: our SecTAGs carry no SCI (`include_sci: false`, SC=0
+# ES=0), which the kernel must take as its one receive SC's; every frame we sent has SC=0.
 #
 # usage: [BUILD=build-interop] tests/interop/test_kernel_static.sh [SUITE...]
 #        SUITE: gcm-aes-128 gcm-aes-256 gcm-aes-xpn-128 gcm-aes-xpn-256 (default: all four),
-#               each also as SUITE+integ
+#               each also as SUITE+integ or SUITE+nosci
 # env:   VM_WORK (cache + logs, default /tmp/mgw-interop), COUNT (pings, 5), GW_PMD
 #        (af_packet | pcap), XPN_VM_PN / XPN_GW_PN (first PNs for XPN), P (netns prefix)
 set -euo pipefail
@@ -72,8 +73,11 @@ ge() { [[ ${1:-} =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ]; }
 
 # run_suite SUITE: one gateway, one VM, one verdict; logs stay in $run.
 run_suite() {
-	local suite=${1%+integ} run vm_pn=1 gw_pn=1 xpn=0 why integ=0 txf=OutPktsEncrypted
-	[ "$1" = "$suite" ] || integ=1 txf=OutPktsProtected
+	local suite=${1%+*} run vm_pn=1 gw_pn=1 xpn=0 why integ=0 nosci=0 txf=OutPktsEncrypted
+	case "$1" in
+	*+integ) integ=1 txf=OutPktsProtected ;;
+	*+nosci) nosci=1 ;;
+	esac
 	T0=$(now) MARKS=""
 	FAILS=()
 	run=$VM_WORK/run-static-$1
@@ -86,7 +90,8 @@ run_suite() {
 	(umask 077; echo "$vmkey" >"$run/vm-tx.key"; echo "$gwkey" >"$run/gw-tx.key")
 	topo_up
 	gw_conf_static "$run/gw.yaml" "$run/gw.sock" "$suite" "$run/gw-tx.key" "$gw_pn" \
-		"$run/vm-tx.key" "$vm_pn" "$([ $integ = 1 ] && echo false || echo true)"
+		"$run/vm-tx.key" "$vm_pn" "$([ $integ = 1 ] && echo false || echo true)" \
+		"$([ $nosci = 1 ] && echo false || echo true)"
 	"$GW_BIN" -- -c "$run/gw.yaml" --check-config >"$run/check-config.txt" 2>&1 ||
 		{ cat "$run/check-config.txt"; FAILS+=("gateway rejects the config"); return 1; }
 	gw_start "${P}gw" "$run/gw.yaml" "$run/gw.log"
@@ -173,6 +178,13 @@ run_suite() {
 	types=$(tshark -r "$run/tap.pcap" -T fields -e eth.type 2>/dev/null | sort | uniq -c |
 		awk '{printf "%s%s x%s", sep, $2, $1; sep = ", "}')
 	check "TAP carried only MACsec, 0x88e5 ($types)" test "${types%% x*}" = 0x88e5 -a "${types#*, }" = "$types"
+	if [ $nosci = 1 ]; then
+		local n_sc n_ours
+		n_ours=$(tshark -r "$run/tap.pcap" -Y "macsec && eth.src == $HOST_MAC" 2>/dev/null | wc -l)
+		n_sc=$(tshark -r "$run/tap.pcap" -Y "macsec && eth.src == $HOST_MAC && (macsec.TCI.SC == 1 || macsec.TCI.ES == 1)" 2>/dev/null | wc -l)
+		check "no SCI in our SecTAGs: $n_sc of our $n_ours frames with SC or ES set" \
+			test "$n_sc" -eq 0 -a "$n_ours" -gt 0
+	fi
 	if [ $integ = 1 ]; then
 		local n_ec n_icmp
 		n_ec=$(tshark -r "$run/tap.pcap" -Y "macsec.TCI.E == 1 || macsec.TCI.C == 1" 2>/dev/null | wc -l)
@@ -194,6 +206,7 @@ for suite in "${SUITES[@]}"; do
 	case "$suite" in
 	gcm-aes-128 | gcm-aes-256 | gcm-aes-xpn-128 | gcm-aes-xpn-256) ;;
 	gcm-aes-128+integ | gcm-aes-256+integ | gcm-aes-xpn-128+integ | gcm-aes-xpn-256+integ) ;;
+	gcm-aes-128+nosci | gcm-aes-256+nosci | gcm-aes-xpn-128+nosci | gcm-aes-xpn-256+nosci) ;;
 	*) echo "FAIL: unknown suite $suite"; exit 2 ;;
 	esac
 	ts=$(now)

@@ -60,11 +60,13 @@ gw_port() {  # gw_port NAME IFACE: the DPDK device string for one gateway port
 	esac
 }
 
-# gw_conf_static FILE SOCK SUITE TX_KEYFILE TX_PN RX_KEYFILE RX_PN [ENCRYPT]: our SecY (SCI
-# GW_SCI, SSCI 2 with XPN) and one RX SC for the VM (SCI VM_SCI, SSCI 1). The shape is the one
-# tests/system/lib.sh writes, with the first PN of each SA given. ENCRYPT false: integrity only.
+# gw_conf_static FILE SOCK SUITE TX_KEYFILE TX_PN RX_KEYFILE RX_PN [ENCRYPT [INCLUDE_SCI]]: our
+# SecY (SCI GW_SCI, SSCI 2 with XPN) and one RX SC for the VM (SCI VM_SCI, SSCI 1). The shape
+# is the one tests/system/lib.sh writes, with the first PN of each SA given. ENCRYPT false:
+# integrity only; INCLUDE_SCI false: SecTAGs without the SCI.
 gw_conf_static() {
-	local f=$1 sock=$2 suite=$3 txk=$4 txpn=$5 rxk=$6 rxpn=$7 encrypt=${8:-true} xtx="" xrx=""
+	local f=$1 sock=$2 suite=$3 txk=$4 txpn=$5 rxk=$6 rxpn=$7 encrypt=${8:-true}
+	local include_sci=${9:-true} xtx="" xrx=""
 	if [[ $suite == *xpn* ]]; then
 		xtx=", ssci: 2, salt: \"$XPN_SALT\""
 		xrx=", ssci: 1, salt: \"$XPN_SALT\""
@@ -84,7 +86,7 @@ links:
     secy:
       cipher_suite: $suite
       encrypt: $encrypt
-      include_sci: true
+      include_sci: $include_sci
       replay_protect: true
       replay_window: 0
       validate_frames: strict

@@ -32,6 +32,31 @@ static inline uint32_t clear_tag_bytes(const uint8_t *f, uint32_t len, uint8_t m
 	return off - MACSEC_ETH_ADDRS_LEN;
 }
 
+/* The SecTAG of one burst: its length and TCI bits. */
+struct tx_hdr {
+	uint32_t tl;         /* 8 or 16 */
+	uint8_t tci;
+};
+
+/*
+ * alwaysIncludeSCI, or, as Linux does, the SCI in every SecTAG while this SecY receives from
+ * more than one SC without ES or SCB: a peer with several SCs cannot tell which one a frame
+ * without SCI comes from (9.9). The RX SC table changes only on the control lcore; the
+ * burst takes one reading.
+ */
+static inline struct tx_hdr tx_hdr_get(const struct macsec_secy *secy)
+{
+	const struct macsec_secy_conf *c = &secy->conf;
+	struct tx_hdr h = {.tl = secy->sectag_len, .tci = secy->tx_tci};
+
+	if (unlikely(!c->include_sci) && !c->use_es && !c->use_scb &&
+	    __atomic_load_n(&secy->rx_scs, __ATOMIC_ACQUIRE)->n > 1) {
+		h.tl = MACSEC_SECTAG_LEN_SCI;
+		h.tci = (uint8_t)(h.tci | MACSEC_TCI_SC);
+	}
+	return h;
+}
+
 /* The source address @p sa is the first 6 octets of @p sci (ES may be set, 9.5). */
 static inline bool es_source(const uint8_t *sa, uint64_t sci)
 {
@@ -52,16 +77,17 @@ struct tx_frame {
 
 /*
  * Write SecTAG and set up the AEAD op for a frame at @p f (DA) of @p len octets,
- * which has sectag_len octets of room before it and 16 after. The frame is laid
+ * which has h.tl octets of room before it and 16 after. The frame is laid
  * out as [ctb spare][DA SA][SecTAG][data][ICV] so that the AAD is contiguous; the
  * clear tags are put back in front of the SecTAG after crypto (tx_finish).
  */
-static __rte_always_inline void tx_build(const struct macsec_secy *secy, const struct macsec_sa *sa, uint64_t pn,
-		     uint8_t *f, uint32_t len, uint32_t ctb, struct tx_frame *fr,
-		     struct macsec_aead_op *op)
+static __rte_always_inline void tx_build(const struct macsec_secy *secy, struct tx_hdr h,
+					 const struct macsec_sa *sa, uint64_t pn, uint8_t *f,
+					 uint32_t len, uint32_t ctb, struct tx_frame *fr,
+					 struct macsec_aead_op *op)
 {
 	const struct macsec_secy_conf *c = &secy->conf;
-	uint32_t tl = secy->sectag_len;
+	uint32_t tl = h.tl;
 	uint32_t user_len = len - MACSEC_ETH_ADDRS_LEN - ctb;
 	uint8_t *start = f - tl + ctb;     /* where DA goes during crypto */
 	uint8_t *st = start + MACSEC_ETH_ADDRS_LEN;
@@ -71,7 +97,7 @@ static __rte_always_inline void tx_build(const struct macsec_secy *secy, const s
 	if (unlikely(ctb != 0))
 		memcpy(fr->tags, f + MACSEC_ETH_ADDRS_LEN, ctb);
 	mb_move_addrs(start, f);
-	tag.tci = secy->tx_tci;
+	tag.tci = h.tci;
 	/*
 	 * 802.1AE 9.5: ES says the SCI is the source address and port 1, so it may be set only
 	 * on frames whose source address is the SCI's. A gateway forwards other stations'
@@ -135,11 +161,11 @@ static inline void tx_count(const struct macsec_secy *secy, struct macsec_secy_s
 }
 
 /* A multi-segment frame: protect a linear copy, then write it back. 0 = sent. */
-static int tx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc, struct macsec_sa *sa,
-			 uint64_t pn, struct rte_mbuf *m)
+static int tx_one_bounce(struct macsec_secy *secy, struct tx_hdr h, struct macsec_lcore *lc,
+			 struct macsec_sa *sa, uint64_t pn, struct rte_mbuf *m)
 {
 	struct macsec_secy_stats *st = &secy->stats[lc->worker];
-	uint32_t tl = secy->sectag_len, len = m->pkt_len;
+	uint32_t tl = h.tl, len = m->pkt_len;
 	uint8_t *f = lc->bounce + tl;
 	struct macsec_aead_op op;
 	struct tx_frame fr;
@@ -148,8 +174,8 @@ static int tx_one_bounce(struct macsec_secy *secy, struct macsec_lcore *lc, stru
 		st->out_pkts_no_room++;
 		return -1;
 	}
-	tx_build(secy, sa, pn, f, len, clear_tag_bytes(f, len, secy->conf.vlan_tags_in_clear), &fr,
-		 &op);
+	tx_build(secy, h, sa, pn, f, len, clear_tag_bytes(f, len, secy->conf.vlan_tags_in_clear),
+		 &fr, &op);
 	lc->aead->seal_burst(lc->aead_lctx, &op, 1);
 	if (unlikely(op.status != 0)) {
 		st->out_pkts_crypto_error++;
@@ -192,10 +218,10 @@ static inline uint16_t tx_pn_reserve(struct macsec_sa *sa, struct macsec_secy_st
  * the MTU once protected, with room for SecTAG and ICV. Checked before anything changes, so
  * a chunk that is not takes protect_chunk whole.
  */
-static inline bool tx_chunk_plain(const struct macsec_secy *secy, struct rte_mbuf *const *pkts,
-				  uint16_t n)
+static inline bool tx_chunk_plain(const struct macsec_secy *secy, struct tx_hdr h,
+				  struct rte_mbuf *const *pkts, uint16_t n)
 {
-	const uint32_t tl = secy->sectag_len, grow = tl + MACSEC_ICV_LEN;
+	const uint32_t tl = h.tl, grow = tl + MACSEC_ICV_LEN;
 
 	if (!secy->tx_plain)
 		return false;
@@ -211,14 +237,14 @@ static inline bool tx_chunk_plain(const struct macsec_secy *secy, struct rte_mbu
 }
 
 /* protect_chunk for a chunk tx_chunk_plain() accepted: the same frames on the wire. */
-static void protect_chunk_plain(struct macsec_secy *secy, struct macsec_lcore *lc,
+static void protect_chunk_plain(struct macsec_secy *secy, struct tx_hdr h, struct macsec_lcore *lc,
 				struct macsec_sa *sa, struct rte_mbuf **pkts, uint16_t first,
 				uint16_t n, uint16_t *ng, uint16_t *nb)
 {
 	struct macsec_secy_stats *st = &secy->stats[lc->worker];
-	const uint32_t tl = secy->sectag_len, grow = tl + MACSEC_ICV_LEN;
+	const uint32_t tl = h.tl, grow = tl + MACSEC_ICV_LEN;
 	const uint64_t sci = secy->conf.sci;
-	struct macsec_sectag st_tag = {.tci = secy->tx_tci, .an = sa->an, .sci = sci};
+	struct macsec_sectag st_tag = {.tci = h.tci, .an = sa->an, .sci = sci};
 	struct rte_mbuf **chunk = pkts + first, *good[CHUNK], *bad[CHUNK];
 	struct macsec_aead_op ops[CHUNK];
 	uint8_t iv[CHUNK][MACSEC_IV_LEN];
@@ -272,12 +298,13 @@ static void protect_chunk_plain(struct macsec_secy *secy, struct macsec_lcore *l
 	mb_partition(pkts, ng, nb, good, ngood, bad, nbad);
 }
 
-static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, struct macsec_sa *sa,
-			  struct rte_mbuf **pkts, uint16_t first, uint16_t n, uint16_t *ng, uint16_t *nb)
+static void protect_chunk(struct macsec_secy *secy, struct tx_hdr h, struct macsec_lcore *lc,
+			  struct macsec_sa *sa, struct rte_mbuf **pkts, uint16_t first, uint16_t n,
+			  uint16_t *ng, uint16_t *nb)
 {
 	struct macsec_secy_stats *st = &secy->stats[lc->worker];
 	struct macsec_tx_sa_stats *sst = &sa->stats.tx[lc->worker];
-	const uint32_t tl = secy->sectag_len, grow = tl + MACSEC_ICV_LEN;
+	const uint32_t tl = h.tl, grow = tl + MACSEC_ICV_LEN;
 	struct rte_mbuf *good[CHUNK], *bad[CHUNK], *work[CHUNK];
 	uint32_t ctb[CHUNK];
 	int16_t opidx[CHUNK];           /* op index, or OP_BOUNCED / OP_FAILED */
@@ -323,10 +350,10 @@ static void protect_chunk(struct macsec_secy *secy, struct macsec_lcore *lc, str
 
 		if (unlikely(m->nb_segs > 1 || rte_pktmbuf_headroom(m) < tl ||
 			     rte_pktmbuf_tailroom(m) < MACSEC_ICV_LEN)) {
-			opidx[i] = tx_one_bounce(secy, lc, sa, pn, m) == 0 ? OP_BOUNCED : OP_FAILED;
+			opidx[i] = tx_one_bounce(secy, h, lc, sa, pn, m) == 0 ? OP_BOUNCED : OP_FAILED;
 			continue;
 		}
-		tx_build(secy, sa, pn, rte_pktmbuf_mtod(m, uint8_t *), m->data_len, ctb[i],
+		tx_build(secy, h, sa, pn, rte_pktmbuf_mtod(m, uint8_t *), m->data_len, ctb[i],
 			 &fr[nops], &ops[nops]);
 		opidx[i] = (int16_t)nops++;
 	}
@@ -374,6 +401,7 @@ uint16_t macsec_protect_burst(struct macsec_secy *secy, struct macsec_lcore *lc,
 	struct macsec_secy_stats *st = &secy->stats[lc->worker];
 	uint16_t ng = 0, nb = 0;
 	struct macsec_sa *sa;
+	struct tx_hdr h;
 	uint8_t an;
 
 	if (!secy->conf.protect_frames) {
@@ -392,13 +420,14 @@ uint16_t macsec_protect_burst(struct macsec_secy *secy, struct macsec_lcore *lc,
 			st->out_pkts_sa_not_in_use += n;
 		return 0;
 	}
+	h = tx_hdr_get(secy);
 	while (ng + nb < n) {
 		uint16_t c = (uint16_t)RTE_MIN((unsigned int)(n - ng - nb), CHUNK);
 
-		if (tx_chunk_plain(secy, pkts + ng + nb, c))
-			protect_chunk_plain(secy, lc, sa, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
+		if (tx_chunk_plain(secy, h, pkts + ng + nb, c))
+			protect_chunk_plain(secy, h, lc, sa, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
 		else
-			protect_chunk(secy, lc, sa, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
+			protect_chunk(secy, h, lc, sa, pkts, (uint16_t)(ng + nb), c, &ng, &nb);
 	}
 	return ng;
 }

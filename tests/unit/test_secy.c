@@ -716,6 +716,47 @@ static void test_es_per_frame(void **state)
 	}
 }
 
+/*
+ * include_sci false: the SCI stays out of the SecTAG while the SecY receives from one SC
+ * (point to point), and goes in while it receives from more (as Linux does): a receiver with
+ * several SCs could not tell which one a frame without SCI is from (9.9).
+ */
+static void test_sci_with_peers(void **state)
+{
+	static uint8_t f[100], w[200], out[200];
+	struct macsec_secy_conf c;
+	struct macsec_sa_params p;
+	struct macsec_lcore ltx, lrx;
+	struct macsec_secy *tx, *rx;
+	(void)state;
+
+	th_conf_default(&c, MACSEC_CS_GCM_AES_128);
+	c.include_sci = false;
+	frame_make(f, sizeof(f), 0x0800, 9);
+	tx = tx_new("ipsec-mb", &c, SCI_A, 0, 1, &ltx);
+	rx = rx_new("ipsec-mb", &c, true, &lrx);              /* one SC: SCI_A */
+	assert_int_equal(macsec_secy_rx_sc_add(tx, SCI_C), 0);  /* the sender hears one peer */
+	assert_int_equal(th_run(tx, &ltx, true, f, sizeof(f), 0, w, sizeof(w)), (int)sizeof(f) + 24);
+	assert_int_equal(w[14] & MACSEC_TCI_SC, 0);
+	assert_int_equal(th_run(rx, &lrx, false, w, sizeof(f) + 24, 0, out, sizeof(out)),
+			 (int)sizeof(f));
+	/* A second peer: the receiver has two SCs, so the SCI must be in the frame. */
+	assert_int_equal(macsec_secy_rx_sc_add(tx, 0x0200000d01000001ull), 0);
+	assert_int_equal(macsec_secy_rx_sc_add(rx, SCI_C), 0);
+	sa_params(&p, c.cipher_suite, 0, 1, 7);
+	assert_int_equal(macsec_secy_rx_sa_install(rx, SCI_C, &p), 0);
+	assert_int_equal(th_run(tx, &ltx, true, f, sizeof(f), 0, w, sizeof(w)), (int)sizeof(f) + 32);
+	assert_int_equal(w[14] & MACSEC_TCI_SC, MACSEC_TCI_SC);
+	assert_int_equal(th_run(rx, &lrx, false, w, sizeof(f) + 32, 0, out, sizeof(out)),
+			 (int)sizeof(f));
+	assert_memory_equal(out, f, sizeof(f));
+	/* Back to one peer: no SCI again. */
+	assert_int_equal(macsec_secy_rx_sc_remove(tx, 0x0200000d01000001ull), 0);
+	assert_int_equal(th_run(tx, &ltx, true, f, sizeof(f), 0, w, sizeof(w)), (int)sizeof(f) + 24);
+	th_secy_free(tx, &ltx);
+	th_secy_free(rx, &lrx);
+}
+
 static uint64_t rs = 0x2545F4914F6CDD1Dull;
 static uint32_t rnd32(void)
 {
@@ -888,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_rx_sc_totals),
 		cmocka_unit_test(test_conf_offset),
 		cmocka_unit_test(test_es_per_frame),
+		cmocka_unit_test(test_sci_with_peers),
 		cmocka_unit_test(test_random_roundtrip),
 	};
 

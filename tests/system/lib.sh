@@ -50,7 +50,7 @@ links:
     secy:
       cipher_suite: $suite
       encrypt: true
-      include_sci: true
+      include_sci: ${INCLUDE_SCI:-true}
       replay_protect: true
       replay_window: 64
       validate_frames: strict

@@ -89,15 +89,19 @@ json_t *gw_json_status(struct gw *gw)
 	for (unsigned int i = 0; i < gw->n_links; i++) {
 		struct gw_link *l = &gw->links[i];
 		struct rte_eth_link pl, xl;
+		uint16_t pm = 0, xm = 0;
 
 		rte_eth_link_get_nowait(l->plain_port, &pl);
 		rte_eth_link_get_nowait(l->prot_port, &xl);
-		json_array_append_new(links, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:b}",
+		rte_eth_dev_get_mtu(l->plain_port, &pm);
+		rte_eth_dev_get_mtu(l->prot_port, &xm);
+		json_array_append_new(links, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:o,s:s,s:b}",
 			"name", l->conf->name,
 			"plain", port_name(l->plain_port, a, sizeof(a)),
 			"protected", port_name(l->prot_port, b, sizeof(b)),
 			"plain_link", pl.link_status ? "up" : "down",
 			"protected_link", xl.link_status ? "up" : "down",
+			"plain_mtu", (int)pm, "protected_mtu", (int)xm,
 			"sci", hex64(l->secy->conf.sci),
 			"key_agreement", l->conf->ka == GW_KA_MKA ? "mka" : "static",
 			"secured", link_secured(l)));

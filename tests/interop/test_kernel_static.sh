@@ -98,6 +98,13 @@ run_suite() {
 	gw_wait_ready "$run/gw.sock" "$GW_PID" 20 ||
 		{ tail -20 "$run/gw.log"; FAILS+=("gateway did not start"); return 1; }
 	mark "gateway up"
+	# The ports' MTUs (af_packet takes up to 1500): the protected one is secy.mtu, the plain
+	# one leaves room for a SecTAG with SCI and the ICV, also with include_sci false (a second
+	# peer would bring the SCI back).
+	local mtus
+	mtus=$(timeout 10 "$CTL_BIN" -s "$run/gw.sock" status |
+		"$PY" -c 'import json,sys; l=json.load(sys.stdin)["links"][0]; print(l["plain_mtu"], l["protected_mtu"])')
+	check "port MTUs plain/protected $mtus (want 1468 1500)" test "$mtus" = "1468 1500"
 
 	ip netns exec "${P}gw" tshark -q -i "$GW_TAP" -F pcap -w "$run/tap.pcap" 2>"$run/tshark.err" &
 	TS_PID=$!

@@ -35,6 +35,10 @@ fi
 
 # Every command, as JSON; stats carry every IEEE 802.1AE clause 10.7 counter.
 for c in status config; do "$CTL_BIN" -s "$WORK/gw.sock" $c | $PY -c "import json,sys; json.load(sys.stdin)" || fail "$c"; done
+# The ports' MTUs as the devices have them: net_pcap has no MTU to set, so both stay 1500
+# here (tests/interop/test_kernel_static.sh checks them on af_packet ports).
+mtus=$("$CTL_BIN" -s "$WORK/gw.sock" status | $PY -c 'import json,sys; l=json.load(sys.stdin)["links"][0]; print(l["plain_mtu"], l["protected_mtu"])')
+[ "$mtus" = "1500 1500" ] || fail "port MTUs plain/protected: $mtus, want 1500 1500 (net_pcap)"
 
 # Worker load: busy cycles grow while frames move (the pcap's 40) and not while it idles
 # after them; watch turns them into a busy share per worker.

@@ -190,11 +190,11 @@ int gw_ports_init(struct gw *gw, char *err, size_t err_len)
 
 		/*
 		 * The plain side carries what fits once SecTAG, ICV and clear tags are added. Without
-		 * ES or SCB an SCI-less SecTAG gets the SCI while the link has several peers
+		 * SCB an SCI-less SecTAG gets the SCI while the link has several peers
 		 * (tx_hdr_get() in lib/macsec/protect.c): size for that.
 		 */
 		const struct macsec_secy_conf *sc = &lc->secy;
-		bool sci = sc->include_sci || (!sc->use_es && !sc->use_scb);
+		bool sci = sc->include_sci || !sc->use_scb;
 		uint16_t grow = (uint16_t)((sci ? MACSEC_SECTAG_LEN_SCI : MACSEC_SECTAG_LEN_NOSCI) +
 					   MACSEC_ICV_LEN + 4u * sc->vlan_tags_in_clear);
 

@@ -40,19 +40,21 @@ struct tx_hdr {
 
 /*
  * alwaysIncludeSCI, or, as Linux does, the SCI in every SecTAG while this SecY receives from
- * more than one SC without ES or SCB: a peer with several SCs cannot tell which one a frame
- * without SCI comes from (9.9). The RX SC table changes only on the control lcore; the
- * burst takes one reading.
+ * more than one SC: a peer with several SCs cannot tell which one a frame without SCI comes
+ * from (9.9). Linux leaves ES out of that rule, as an end station's frames all carry its
+ * own address; a gateway forwards others' too, which ES cannot name, so here ES gives way
+ * to the explicit SCI (SC and ES exclude each other). SCB (EPON) keeps its own meaning.
+ * The RX SC table changes only on the control lcore; the burst takes one reading.
  */
 static inline struct tx_hdr tx_hdr_get(const struct macsec_secy *secy)
 {
 	const struct macsec_secy_conf *c = &secy->conf;
 	struct tx_hdr h = {.tl = secy->sectag_len, .tci = secy->tx_tci};
 
-	if (unlikely(!c->include_sci) && !c->use_es && !c->use_scb &&
+	if (unlikely(!c->include_sci) && !c->use_scb &&
 	    __atomic_load_n(&secy->rx_scs, __ATOMIC_ACQUIRE)->n > 1) {
 		h.tl = MACSEC_SECTAG_LEN_SCI;
-		h.tci = (uint8_t)(h.tci | MACSEC_TCI_SC);
+		h.tci = (uint8_t)((h.tci | MACSEC_TCI_SC) & ~MACSEC_TCI_ES);
 	}
 	return h;
 }
@@ -103,7 +105,7 @@ static __rte_always_inline void tx_build(const struct macsec_secy *secy, struct 
 	 * on frames whose source address is the SCI's. A gateway forwards other stations'
 	 * frames too: those go with ES clear (SC clear as well: the receiver's one SC, 9.9).
 	 */
-	if (unlikely(c->use_es) && !es_source(start + 6, c->sci))
+	if (unlikely(tag.tci & MACSEC_TCI_ES) && !es_source(start + 6, c->sci))
 		tag.tci = (uint8_t)(tag.tci & ~MACSEC_TCI_ES);
 	tag.an = sa->an;
 	tag.pn = (uint32_t)pn;

@@ -711,6 +711,15 @@ static void test_es_per_frame(void **state)
 					 (int)sizeof(f));
 			assert_memory_equal(out, f, sizeof(f));
 		}
+		/* Two peers: ES cannot name a forwarded frame's SC, so every frame carries the SCI. */
+		assert_int_equal(macsec_secy_rx_sc_add(tx, SCI_C), 0);
+		assert_int_equal(macsec_secy_rx_sc_add(tx, 0x0200000d01000001ull), 0);
+		memcpy(f + 6, own, 6);                  /* even from the SCI's own address */
+		assert_int_equal(th_run(tx, &ltx, true, f, sizeof(f), 0, w, sizeof(w)),
+				 (int)sizeof(f) + 16 + 16);
+		assert_int_equal(w[14] & (MACSEC_TCI_SC | MACSEC_TCI_ES), MACSEC_TCI_SC);
+		assert_int_equal(th_run(rx, &lrx, false, w, sizeof(f) + 32, 0, out, sizeof(out)),
+				 (int)sizeof(f));
 		th_secy_free(tx, &ltx);
 		th_secy_free(rx, &lrx);
 	}
